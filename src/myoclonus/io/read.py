@@ -1,0 +1,421 @@
+"""``read_recording``: one entry point for every supported file format.
+
+Families:
+
+- EDF, EDF+, BDF, BDF+ (``.edf``, ``.bdf``): the package's own lazy memory-mapped reader
+  (per-channel sampling rates kept, annotations from every annotation channel).
+- WFDB (PhysioNet, ``.hea`` + ``.dat``): needs ``pip install 'myoclonus[physionet]'``.
+- Text / CSV from wearables and acquisition software (``.txt``, ``.csv``, ``.tsv``): a time column or
+  ``sfreq=``; BioSPPy-style ``#`` header lines with the rate, units and labels.
+- Anything else ``mne.io.read_raw`` opens (BrainVision ``.vhdr``, FIF, EEGLAB ``.set``, ...).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .._logging import logger, verbose
+from .._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError, _check_path_exists
+from .recording import Annotations, Channel, Recording, _per_channel, _resolve_types, unit_scale
+
+__all__ = ["read_recording", "SUPPORTED_EXTENSIONS"]
+
+_EDF_EXT = (".edf", ".bdf", ".rec")
+_WFDB_EXT = (".hea", ".dat")
+_TEXT_EXT = (".txt", ".csv", ".tsv", ".asc")
+_MNE_EXT = (
+    ".fif", ".fif.gz", ".vhdr", ".set", ".cnt", ".gdf", ".mff", ".nxe", ".eeg", ".xdf",
+    ".lay", ".data", ".sqd", ".con", ".ds", ".egi", ".nedf", ".snirf", ".bin", ".mat",
+)
+#: Extensions understood by :func:`read_recording`.
+SUPPORTED_EXTENSIONS = _EDF_EXT + _WFDB_EXT + _TEXT_EXT + _MNE_EXT
+
+
+def _ext(path):
+    name = path.name.lower()
+    for e in (".fif.gz",):
+        if name.endswith(e):
+            return e
+    return path.suffix.lower()
+
+
+@verbose
+def read_recording(
+    path,
+    *,
+    sfreq=None,
+    channel_types=None,
+    units=None,
+    keep_identity=False,
+    check=True,
+):
+    """Read a recording from a file, lazily.
+
+    Parameters
+    ----------
+    path : path-like
+        EDF/EDF+/BDF, WFDB ``.hea`` (or ``.dat``), text/CSV, or any file ``mne.io.read_raw`` opens.
+    sfreq : float | None
+        Sampling rate in Hz for text files without a time column or header rate.
+    channel_types : dict | None
+        ``{channel_name: type}`` to override the types inferred from labels; types are
+        ``'emg', 'eeg', 'acc', 'ecg', 'eog', 'resp', 'stim', 'misc'``.
+    units : dict | str | None
+        Units of the values in the file, per channel (``{'EMG': 'mV'}``) or for all channels,
+        used when the file gives none or a wrong one.
+    keep_identity : bool
+        Keep patient-identifying header fields in :meth:`Recording.describe` (default False).
+    check : bool
+        Check amplitude plausibility (units) and sampling rates on read, warning when suspicious.
+    verbose : bool | str | None
+        Log level for this call.
+
+    Returns
+    -------
+    recording : Recording
+        Data come out as float64 microvolts for EMG/EEG/ECG/EOG and m/s^2 for accelerometers.
+
+    Raises
+    ------
+    MyoclonusInputError
+        Missing, unknown, truncated or corrupt file; zero-length data.
+    """
+    path = _check_path_exists(path)
+    ext = _ext(path)
+    if path.stat().st_size == 0:
+        raise MyoclonusInputError(f"'{path}' is empty (0 bytes): there is no data to read.")
+    try:
+        if ext in _EDF_EXT:
+            rec = _read_edf(path)
+        elif ext in _WFDB_EXT:
+            rec = _read_wfdb(path)
+        elif ext in _TEXT_EXT:
+            rec = _read_text(path, sfreq=sfreq)
+        elif ext in _MNE_EXT:
+            rec = _read_mne(path)
+        else:
+            raise MyoclonusInputError(
+                f"Unknown file extension '{ext or path.name}' for '{path}'. Supported: "
+                f"{', '.join(SUPPORTED_EXTENSIONS)}. Rename the file or convert it (e.g. to EDF)."
+            )
+    except MyoclonusError:
+        raise
+    except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError, EOFError) as err:
+        raise MyoclonusInputError(
+            f"Could not read '{path}' as {ext or 'a recording'}: {err}. The file may be corrupt "
+            "or truncated; check that it opens in EDFbrowser or MNE."
+        ) from err
+    if units is not None:
+        _apply_units(rec, units)
+    if channel_types is not None:
+        rec.set_channel_types(channel_types)
+    if not keep_identity:
+        pass  # identity stays in memory only; describe() omits it
+    if check:
+        rec.check_plausibility()
+        for c in rec.channels:
+            if c.type == "emg" and c.sfreq < 500:
+                msg = (
+                    f"{path.name}: EMG channel '{c.name}' is sampled at {c.sfreq:g} Hz; surface EMG "
+                    "needs >= 500 Hz (content up to 450 Hz). Jerk onsets will be coarse and short jerks may be missed."
+                )
+                warnings.warn(msg, stacklevel=3)
+    logger.info("Read %s: %r", path.name, rec)
+    return rec
+
+
+def _apply_units(rec, units):
+    names = rec.ch_names
+    per = _per_channel(units, names, None, "units")
+    for i, u in enumerate(per):
+        if u is None:
+            continue
+        c = rec.channels[i]
+        factor, canon, known = unit_scale(u, c.type)
+        if not known:
+            raise MyoclonusUsageError(
+                f"Unknown unit {u!r} for channel '{c.name}' ({c.type}). Allowed units are 'V', 'mV', "
+                "'uV', 'nV' for EMG/EEG/ECG/EOG and 'm/s^2', 'g', 'mg' for accelerometers."
+            )
+        if rec.source.get("format") not in ("EDF", "EDF+C", "BDF", "BDF+C", "WFDB", "text", "array"):
+            raise MyoclonusUsageError(
+                "units= applies to EDF, BDF, WFDB and text files; files read through MNE are already "
+                f"scaled by MNE (channel '{c.name}'). Fix the unit in MNE (raw.apply_function) and use "
+                "Recording.from_mne."
+            )
+        # the loader returns the file's values, which are in `u`
+        rec.channels[i] = Channel(c.name, c.type, c.sfreq, c.n_times, canon, c.site, factor, u, True)
+
+
+# ---------------------------------------------------------------------------------- EDF / BDF
+def _read_edf(path):
+    from .edf import EdfReader
+
+    reader = EdfReader(path)
+    if not reader.signals:
+        raise MyoclonusInputError(f"'{path}' has no signal channel (only annotations).")
+    names = [s["label"] or f"CH{i + 1}" for i, s in enumerate(reader.signals)]
+    # make names unique
+    seen = {}
+    for i, n in enumerate(names):
+        if n in seen:
+            seen[n] += 1
+            names[i] = f"{n}-{seen[n]}"
+        else:
+            seen[n] = 0
+    types = _resolve_types(names, None, [None] * len(names))
+    channels = []
+    for s, name, (ctype, site) in zip(reader.signals, names, types):
+        if s["n_times"] == 0:
+            continue
+        factor, canon, known = unit_scale(s["physical_dim"], ctype)
+        channels.append(
+            Channel(name, ctype, s["sfreq"], s["n_times"], canon, site, factor, s["physical_dim"], known)
+        )
+    if not channels or all(c.n_times == 0 for c in channels):
+        raise MyoclonusInputError(f"'{path}' contains no data records (zero-length data).")
+    ann = reader.annotations
+    annotations = Annotations([a[0] for a in ann], [a[1] for a in ann], [a[2] for a in ann])
+    kind = reader.fmt.upper() + ("+" + ("C" if reader.continuous else "D") if reader.is_plus else "")
+    source = {
+        "file": path.name,
+        "format": kind,
+        "reader": "myoclonus.io.edf.EdfReader",
+        "size_bytes": path.stat().st_size,
+        "n_records": reader.n_records,
+        "record_duration_s": reader.record_duration,
+    }
+    if not reader.continuous:
+        raise MyoclonusInputError(
+            f"'{path}' is a discontinuous {kind} recording (EDF+D/BDF+D), which myoclonus does not "
+            "read yet. Convert it to a continuous file first (EDFbrowser: Tools > Convert EDF+D to EDF+C)."
+        )
+    file_index = [i for i, s in enumerate(reader.signals) if s["n_times"] > 0]
+    return Recording(
+        channels,
+        reader.read,
+        meas_date=reader.start,
+        annotations=annotations,
+        source=source,
+        identity=reader.identity,
+        _file_index=file_index,
+    )
+
+
+# ---------------------------------------------------------------------------------- WFDB
+def _read_wfdb(path):
+    from .._optional import soft_import
+
+    wfdb = soft_import("wfdb", "reading WFDB (PhysioNet) records")
+    record_name = str(path.with_suffix(""))
+    hea = path.with_suffix(".hea")
+    if not hea.exists():
+        raise MyoclonusInputError(f"WFDB header '{hea}' not found beside '{path}'. Give the .hea file.")
+    try:
+        header = wfdb.rdheader(record_name)
+    except Exception as err:  # wfdb raises many types on a bad header
+        raise MyoclonusInputError(f"Could not parse the WFDB header '{hea}': {err}.") from err
+    if not header.sig_len:
+        raise MyoclonusInputError(f"'{hea}' declares no samples (zero-length data).")
+    dat_files = {hea.parent / f for f in (header.file_name or [])}
+    for f in dat_files:
+        if not f.exists():
+            raise MyoclonusInputError(f"WFDB data file '{f}' named in '{hea}' is missing.")
+    names = list(header.sig_name)
+    types = _resolve_types(names, None, [None] * len(names))
+    fs = float(header.fs)
+    channels = []
+    for i, (name, (ctype, site)) in enumerate(zip(names, types)):
+        unit = (header.units or [""] * len(names))[i]
+        factor, canon, known = unit_scale(unit, ctype)
+        channels.append(Channel(name, ctype, fs, int(header.sig_len), canon, site, factor, unit, known))
+
+    # check the data size matches the header (truncated .dat)
+    for f in dat_files:
+        fmt = header.fmt[0] if header.fmt else "16"
+        bps = {"16": 2, "212": 1.5, "24": 3, "32": 4, "8": 1, "80": 1, "61": 2}.get(str(fmt))
+        n_sig_in_file = sum(1 for fn in header.file_name if hea.parent / fn == f)
+        if bps and f.stat().st_size < bps * n_sig_in_file * header.sig_len:
+            raise MyoclonusInputError(
+                f"WFDB data file '{f}' is truncated: {f.stat().st_size} bytes for "
+                f"{header.sig_len} samples declared in '{hea.name}'."
+            )
+
+    def loader(idx, start, stop):
+        rec = wfdb.rdrecord(record_name, sampfrom=start, sampto=stop, channels=[idx], physical=True)
+        return rec.p_signal[:, 0]
+
+    meas = None
+    if header.base_date is not None:
+        meas = _dt.datetime.combine(header.base_date, header.base_time or _dt.time())
+    source = {
+        "file": hea.name,
+        "format": "WFDB",
+        "reader": f"wfdb {getattr(wfdb, '__version__', '')}".strip(),
+        "size_bytes": sum(f.stat().st_size for f in dat_files) + hea.stat().st_size,
+    }
+    identity = {"comments": " | ".join(header.comments or [])}
+    return Recording(channels, loader, meas_date=meas, source=source, identity=identity)
+
+
+# ---------------------------------------------------------------------------------- text / CSV
+_UNIT_IN_NAME = re.compile(r"^(.*?)[\s_]*[\[(]\s*([^\])]+?)\s*[\])]\s*$")
+_TIME_NAMES = {"time", "t", "times", "timestamp", "time_s", "seconds", "sec", "s", "time (s)", "time[s]"}
+
+
+def _read_text(path, *, sfreq=None):
+    header = {}
+    n_header = 0
+    comment_lines = []
+    with open(path, "r", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                n_header += 1
+                comment_lines.append(line)
+                m = re.match(r"#\s*([^:=]+?)\s*:?=\s*(.*)$", line.rstrip("\n"))
+                if m:
+                    header[m.group(1).strip().lower()] = m.group(2).strip()
+            else:
+                first_data = line
+                break
+        else:
+            first_data = ""
+    if not first_data.strip():
+        raise MyoclonusInputError(f"'{path}' has no data rows (zero-length data).")
+    delim = "\t" if "\t" in first_data else ("," if "," in first_data else (";" if ";" in first_data else None))
+    tokens = first_data.strip().split(delim) if delim else first_data.split()
+    has_names = not all(_is_number(t) for t in tokens)
+    try:
+        data = np.loadtxt(path, comments="#", delimiter=delim, skiprows=1 if has_names else 0, ndmin=2, dtype=float)
+    except ValueError as err:
+        raise MyoclonusInputError(
+            f"'{path}': could not parse the numbers in the data rows ({err}). Each row must hold one "
+            "number per column, separated by tabs, commas, semicolons or spaces."
+        ) from err
+    if data.size == 0:
+        raise MyoclonusInputError(f"'{path}' has no data rows (zero-length data).")
+    if has_names:
+        names = [t.strip().strip('"') for t in tokens]
+        if len(names) != data.shape[1] and data.shape[1] == 1:
+            names = [first_data.strip().strip('"')]
+    elif "labels" in header:
+        names = re.split(r"\t|,|\s{1,}", header["labels"].strip())
+    else:
+        names = [f"CH{i + 1}" for i in range(data.shape[1])]
+    if len(names) != data.shape[1]:
+        names = [f"CH{i + 1}" for i in range(data.shape[1])]
+    file_units = [None] * len(names)
+    for i, n in enumerate(names):
+        m = _UNIT_IN_NAME.match(n)
+        if m:
+            names[i], file_units[i] = m.group(1).strip(), m.group(2).strip()
+    if "units" in header:
+        hu = re.split(r"\t|,|\s+", header["units"].strip())
+        for i in range(len(names)):
+            if file_units[i] is None:
+                file_units[i] = hu[i] if len(hu) == len(names) else hu[0]
+
+    rate = None
+    if "sampling rate (hz)" in header:
+        rate = float(header["sampling rate (hz)"])
+    else:
+        for k, v in header.items():
+            if "sampling" in k or k in ("fs", "sfreq", "rate"):
+                try:
+                    rate = float(re.findall(r"[\d.]+", v)[0])
+                except (IndexError, ValueError):
+                    pass
+    time_col = None
+    for i, n in enumerate(names):
+        if n.strip().lower() in _TIME_NAMES:
+            time_col = i
+            break
+    if time_col is not None:
+        t = data[:, time_col]
+        if (file_units[time_col] or "s").lower() in ("ms", "msec"):
+            t = t / 1000.0
+        dt = np.diff(t)
+        if dt.size == 0 or np.any(dt <= 0):
+            raise MyoclonusInputError(f"'{path}': the time column '{names[time_col]}' is not increasing.")
+        med = float(np.median(dt))
+        if np.max(np.abs(dt - med)) > 0.01 * med + 1e-9 and sfreq is None:
+            raise MyoclonusInputError(
+                f"'{path}': the time column '{names[time_col]}' is not evenly sampled "
+                f"(steps from {dt.min():.6g} to {dt.max():.6g} s). Resample the file, or pass sfreq= "
+                "(--sfreq) to ignore the time column."
+            )
+        rate = rate or 1.0 / med
+        data = np.delete(data, time_col, axis=1)
+        del names[time_col]
+        del file_units[time_col]
+    if sfreq is not None:
+        rate = float(sfreq)
+    if rate is None:
+        raise MyoclonusUsageError(
+            f"'{path}' has no time column and no sampling rate in its header. Give the rate: "
+            "--sfreq HZ (CLI) or read_recording(path, sfreq=HZ)."
+        )
+    if rate <= 0:
+        raise MyoclonusInputError(f"'{path}': sampling rate must be positive, but got {rate} Hz.")
+    types = _resolve_types(names, None, [None] * len(names))
+    channels = []
+    arrays = []
+    for i, (name, (ctype, site)) in enumerate(zip(names, types)):
+        unit = file_units[i]
+        factor, canon, known = unit_scale(unit, ctype)
+        x = data[:, i]
+        resolution = header.get("resolution")
+        if not known and ctype in ("emg", "eeg", "ecg", "eog") and resolution not in (None, "0"):
+            msg = (
+                f"{path.name}: channel '{name}' is stored as raw {resolution}-bit ADC counts without a "
+                "unit; amplitudes are uncalibrated (reported as if microvolts). "
+                "Pass units= (--units) if the gain is known."
+            )
+            warnings.warn(msg, stacklevel=3)
+        elif not known and ctype in ("emg", "eeg", "ecg", "eog", "acc"):
+            warnings.warn(
+                f"{path.name}: channel '{name}' has no unit in the file; values are taken as {canon}. "
+                "Pass units= (--units) if that is wrong.",
+                stacklevel=3,
+            )
+        channels.append(Channel(name, ctype, rate, len(x), canon, site, factor, unit or "", known))
+        arrays.append(x)
+    from .recording import _ArrayLoader
+
+    source = {
+        "file": path.name,
+        "format": "text",
+        "reader": "myoclonus.io.read._read_text",
+        "size_bytes": path.stat().st_size,
+        "header": {k: v for k, v in header.items() if k in ("sampling rate (hz)", "resolution", "units", "labels")},
+    }
+    return Recording(channels, _ArrayLoader(arrays), source=source)
+
+
+def _is_number(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+# ---------------------------------------------------------------------------------- MNE
+def _read_mne(path):
+    import mne
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            raw = mne.io.read_raw(path, preload=False, verbose="error")
+    except Exception as err:  # MNE raises many types for bad files
+        raise MyoclonusInputError(f"MNE could not read '{path}': {err}") from err
+    if raw.n_times == 0:
+        raise MyoclonusInputError(f"'{path}' contains no samples (zero-length data).")
+    rec = Recording.from_mne(raw, source={"file": path.name, "size_bytes": path.stat().st_size})
+    rec.source["format"] = _ext(path).lstrip(".").upper()
+    return rec
