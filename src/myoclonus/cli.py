@@ -1,0 +1,270 @@
+"""Command-line interface: a thin shell over the public Python API.
+
+Exit codes: 0 success, 1 bug (unexpected error), 2 usage error, 3 input error (bad file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+from . import __version__
+from ._logging import logger
+from ._validate import MyoclonusError, MyoclonusUsageError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+def _kv(text):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    k, v = text.split("=", 1)
+    return k.strip(), v.strip()
+
+
+def _add_read_options(p):
+    p.add_argument("recording", help="recording file (EDF/BDF, WFDB .hea, CSV/TXT, BrainVision, FIF...)")
+    p.add_argument("--sfreq", type=float, help="sampling rate in Hz for text files without one")
+    p.add_argument(
+        "--channel-type",
+        action="append",
+        type=_kv,
+        default=[],
+        metavar="NAME=TYPE",
+        help="override a channel's type (emg, eeg, acc, ecg, eog, resp, stim, misc); repeatable",
+    )
+    p.add_argument(
+        "--units",
+        action="append",
+        type=_kv,
+        default=[],
+        metavar="NAME=UNIT",
+        help="unit of a channel's values in the file (uV, mV, V, g, m/s^2); repeatable",
+    )
+    p.add_argument("--keep-identity", action="store_true", help="keep patient-identifying header fields in outputs")
+
+
+def _add_detect_options(p):
+    p.add_argument(
+        "--channels", nargs="+", default=None, metavar="NAME_OR_GLOB", help="EMG channels to analyse (default: all EMG)"
+    )
+    p.add_argument("--force", action="store_true", help="analyse EMG sampled under 100 Hz anyway")
+
+
+def build_parser():
+    """Return the argparse parser (all subcommands)."""
+    parser = argparse.ArgumentParser(
+        prog="myoclonus",
+        description="Clinical neurophysiology of myoclonus: read polygraphy, detect jerks, report. "
+        "Decision support, not a diagnosis.",
+    )
+    parser.add_argument("--version", action="version", version=f"myoclonus {__version__}")
+    g = parser.add_mutually_exclusive_group()
+    g.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    g.add_argument("-v", "--verbose", action="store_true", help="detailed log (and tracebacks of bugs)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("info", help="channels, types, sites, rates, duration, annotations (de-identified)")
+    _add_read_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p = sub.add_parser("detect", help="detect jerks and write an events file")
+    _add_read_options(p)
+    _add_detect_options(p)
+    p.add_argument(
+        "--out", "-o", default="events.tsv", help="events file: .tsv (BIDS), .csv, .json, or .edf/.bdf (copy with annotations)"
+    )
+
+    p = sub.add_parser("analyze", help="full analysis: events.tsv, summary.json, report.html")
+    _add_read_options(p)
+    _add_detect_options(p)
+    p.add_argument("--out", "-o", default="myoclonus_out", help="output folder")
+
+    p = sub.add_parser("demo", help="analyse the built-in simulated recording")
+    p.add_argument("--out", "-o", default="myoclonus_demo", help="output folder")
+    p.add_argument("--seed", type=int, default=0, help="simulation seed")
+    p.add_argument("--duration", type=float, default=600.0, help="seconds of simulated polygraphy")
+
+    p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
+    p.add_argument("--profile", default="cortical", help="myoclonus profile (e.g. cortical, subcortical, healthy)")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--sfreq", type=float, default=2048.0, help="Hz")
+    p.add_argument("--snr", type=float, default=None, help="jerk amplitude as a multiple of the background RMS")
+    p.add_argument("--out", "-o", required=True, help="recording file: .edf, .bdf or .fif")
+    p.add_argument("--plot", default=None, help="also save a figure (PNG)")
+    return parser
+
+
+def _read(args):
+    from .io import read_recording
+
+    ct = dict(args.channel_type) or None
+    units = dict(args.units) or None
+    return read_recording(args.recording, sfreq=args.sfreq, channel_types=ct, units=units, keep_identity=args.keep_identity)
+
+
+def _cmd_info(args):
+    rec = _read(args)
+    desc = rec.describe(keep_identity=args.keep_identity)
+    if args.json:
+        print(json.dumps(desc, indent=2, default=str))
+        return EXIT_OK
+    src = desc["source"]
+    print(f"File:       {src.get('file')}  ({src.get('format')})")
+    print(f"Start:      {desc['meas_date'] or 'unknown'}")
+    print(f"Duration:   {desc['duration_s']:.3f} s")
+    print(f"Channels:   {desc['n_channels']}  (" + ", ".join(f"{n} {t}" for t, n in desc["channel_types"].items()) + ")")
+    print("Rates:      " + ", ".join(f"{r:g} Hz" for r in desc["sampling_rates_hz"]))
+    if args.keep_identity and desc.get("identity"):
+        print("Identity:   " + "; ".join(f"{k}={v}" for k, v in desc["identity"].items() if v))
+    print()
+    print(f"{'#':>3}  {'name':<18} {'type':<5} {'rate (Hz)':>9} {'unit':<6} site")
+    for i, c in enumerate(rec.channels):
+        unit = c.unit + ("" if c.calibrated else "?")
+        print(f"{i + 1:>3}  {c.name:<18} {c.type:<5} {c.sfreq:>9g} {unit:<6} {c.site.describe()}")
+    print()
+    print(f"Annotations: {len(rec.annotations)}")
+    for o, d, t in zip(rec.annotations.onset, rec.annotations.duration, rec.annotations.description):
+        print(f"  {o:10.3f} s  {d:7.3f} s  {t}")
+    return EXIT_OK
+
+
+def _cmd_detect(args):
+    from .detect import detect_jerks
+    from .events import write_events
+
+    rec = _read(args)
+    res = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet)
+    path = write_events(res.events, args.out, recording=rec, keep_identity=args.keep_identity)
+    counts = res.events.counts()
+    print(f"{len(res.events)} events ({', '.join(f'{v} {k}' for k, v in counts.items()) or 'none'}) -> {path}")
+    return EXIT_OK
+
+
+def _cmd_analyze(args):
+    from .pipeline import analyze
+
+    rec = _read(args)
+    res = analyze(
+        rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
+        progress=not args.quiet,
+    )
+    _print_outputs(res)
+    return EXIT_OK
+
+
+def _print_outputs(res):
+    c = res.summary["counts"]
+    print(f"{c['jerk']} jerks, {c['sustained']} sustained activations in {res.recording.duration:.1f} s.")
+    for k, v in res.outputs.items():
+        print(f"  {k:<12} {v}")
+
+
+def _cmd_demo(args):
+    from .pipeline import analyze
+    from .simulate import demo_recording
+
+    sim = demo_recording(seed=args.seed, duration=args.duration)
+    res = analyze(sim.recording, out=args.out, truth=sim.truth, progress=not args.quiet)
+    _print_outputs(res)
+    sc = res.summary.get("truth", {}).get("jerk_scores", {})
+    if sc.get("f1") is not None:
+        print(
+            f"Against the simulation's truth ({sc['n_truth']} jerks): precision {sc['precision']:.3f}, "
+            f"recall {sc['recall']:.3f}, F1 {sc['f1']:.3f}."
+        )
+    print(f"Open the report: {Path(res.outputs['report_html']).resolve()}")
+    return EXIT_OK
+
+
+def _cmd_simulate(args):
+    from .io import write_recording
+    from .simulate import simulate
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".edf", ".bdf", ".fif"):
+        raise MyoclonusUsageError(
+            f"Invalid value for --out. Allowed extensions are '.edf', '.bdf' and '.fif', but got {out.suffix!r}."
+        )
+    sim = simulate(args.profile, duration=args.duration, sfreq=args.sfreq, seed=args.seed, snr=args.snr)
+    write_recording(sim.recording, out)
+    truth_path = out.with_name(out.stem + "_truth.tsv")
+    sim.truth.to_tsv(truth_path)
+    print(f"{out}  ({sim.recording.n_channels} channels, {sim.recording.duration:.1f} s)")
+    print(f"{truth_path}  ({len(sim.truth)} truth events)")
+    if args.plot:
+        from .simulate import plot_simulation
+
+        plot_simulation(sim, fname=args.plot)
+        print(args.plot)
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "info": _cmd_info,
+    "detect": _cmd_detect,
+    "analyze": _cmd_analyze,
+    "demo": _cmd_demo,
+    "simulate": _cmd_simulate,
+}
+
+
+def _setup_logging(args):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("myoclonus: %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.ERROR if args.quiet else (logging.DEBUG if args.verbose else logging.WARNING))
+    logger.propagate = False
+    return handler
+
+
+def _showwarning(message, category, filename, lineno, file=None, line=None):
+    print(f"myoclonus: warning: {message}", file=sys.stderr)
+
+
+def main(argv=None):
+    """Entry point of the ``myoclonus`` command. Returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    handler = _setup_logging(args)
+    old_show = warnings.showwarning
+    warnings.showwarning = _showwarning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore" if args.quiet else "default")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", module="mne")
+            warnings.showwarning = _showwarning
+            return _COMMANDS[args.command](args)
+    except MyoclonusError as err:
+        print(f"myoclonus: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("myoclonus: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: say so, traceback only with --verbose
+        if args.verbose:
+            traceback.print_exc()
+        print(
+            f"myoclonus: internal error ({type(err).__name__}: {err}). This is a bug; please report it with "
+            "the output of the same command run with --verbose.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    finally:
+        warnings.showwarning = old_show
+        logger.removeHandler(handler)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

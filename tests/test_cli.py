@@ -1,0 +1,185 @@
+"""The command-line interface: subcommands, exit codes, messages, de-identification."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import mne
+import numpy as np
+import pytest
+
+from myoclonus import Events, read_recording
+from myoclonus.cli import main
+from myoclonus.io.edf import write_edf
+
+FAKE_PATIENT = "MCH-0234567 F 02-MAY-1951 Haagse_Harry"
+FAKE_RECORDING = "Startdate 02-MAR-2002 EMR-9876543 Dr_Jekyll Nihon_Kohden_EEG-1200"
+SECRETS = ("MCH-0234567", "Haagse", "Harry", "1951", "EMR-9876543", "Jekyll", "Nihon")
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def identified_edf(tmp_path):
+    """An EDF+ with a fake patient name, birth date, hospital code and equipment, and 3 bursts."""
+    rng = np.random.default_rng(4)
+    sf = 1000.0
+    x = rng.normal(0, 3, int(20 * sf))
+    for o in (3.0, 8.0, 14.0):
+        i = int(o * sf)
+        x[i : i + 40] += rng.normal(0, 40, 40)
+    path = tmp_path / "patient.edf"
+    import datetime as dt
+
+    write_edf(
+        path,
+        [x, rng.normal(0, 10, int(20 * sf))],
+        [sf, sf],
+        ["EMG R Deltoid", "C3"],
+        physical_dims=["uV", "uV"],
+        start=dt.datetime(2002, 3, 2, 10, 0, 0),
+        annotations=[(1.0, 0.0, "lights on")],
+        patient=FAKE_PATIENT,
+        recording=FAKE_RECORDING,
+    )
+    return path
+
+
+def test_help_lists_subcommands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for cmd in ("info", "detect", "analyze", "demo", "simulate"):
+        assert cmd in out
+
+
+def test_no_command_is_usage_error(capsys):
+    assert main([]) == 2
+
+
+def test_info(identified_edf, capsys):
+    code, out, _ = _run(["info", str(identified_edf)], capsys)
+    assert code == 0
+    assert "EMG R Deltoid" in out and "emg" in out and "right deltoid" in out
+    assert "Duration:   20.000 s" in out and "Annotations: 1" in out
+    assert not any(s in out for s in SECRETS)
+    code, out, _ = _run(["info", str(identified_edf), "--keep-identity"], capsys)
+    assert "Haagse Harry" in out
+
+
+def test_detect_finds_bursts_and_deidentifies(identified_edf, tmp_path, capsys):
+    tsv = tmp_path / "ev.tsv"
+    code, out, err = _run(["-q", "detect", str(identified_edf), "--out", str(tsv)], capsys)
+    assert code == 0, err
+    ev = Events.from_tsv(tsv)
+    jerks = ev.select("jerk")
+    assert len(jerks) == 3
+    np.testing.assert_allclose(jerks.onset, [3.0, 8.0, 14.0], atol=0.010)
+    edf_out = tmp_path / "ev.edf"
+    assert main(["-q", "detect", str(identified_edf), "--out", str(edf_out)]) == 0
+    raw = mne.io.read_raw_edf(edf_out, verbose="error")
+    assert sorted(set(raw.annotations.description)) == ["jerk", "lights on"]
+    out_dir = tmp_path / "an"
+    assert main(["-q", "analyze", str(identified_edf), "--out", str(out_dir)]) == 0
+    files = [tsv, tsv.with_suffix(".json"), edf_out] + sorted(out_dir.iterdir())
+    assert {p.name for p in out_dir.iterdir()} >= {"events.tsv", "events.json", "summary.json", "report.html"}
+    for f in files:
+        blob = f.read_bytes()
+        for s in SECRETS:
+            assert s.encode() not in blob, (f.name, s)
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["counts"]["jerk"] == 3
+    assert summary["per_channel"]["EMG R Deltoid"]["rate_per_min"]["jerk"] == pytest.approx(9.0)
+    assert summary["version"] and summary["parameters"]["min_duration"] == 0.01
+
+
+def test_keep_identity_writes_identity(identified_edf, tmp_path):
+    out = tmp_path / "id.edf"
+    assert main(["-q", "detect", str(identified_edf), "--out", str(out), "--keep-identity"]) == 0
+    assert b"Haagse_Harry" in out.read_bytes()
+
+
+@pytest.mark.parametrize("rel", ["physionet_emgdb/emg_healthy.hea", "mne_testing_data/multiple_annotation_chans.bdf"])
+def test_real_roundtrip_through_edf(real_dir, tmp_path, rel, capsys):
+    src = real_dir / rel
+    out = tmp_path / "x.edf"
+    code, _, err = _run(["-q", "detect", str(src), "--out", str(out)], capsys)
+    assert code == 0, err
+    rec_in = read_recording(src, check=False)
+    raw = mne.io.read_raw_edf(out, verbose="error")
+    assert raw.ch_names == rec_in.ch_names
+    assert raw.info["sfreq"] == rec_in.sfreqs[0]
+    n_file_ann = len(rec_in.annotations)
+    descs = list(raw.annotations.description)
+    n_det = sum(d in ("jerk", "sustained") for d in descs)
+    assert len(descs) == n_file_ann + n_det
+    # the file's own annotations survive with their onsets
+    orig = [(round(o, 3), d) for o, d in zip(rec_in.annotations.onset, rec_in.annotations.description)]
+    kept = [(round(o, 3), d) for o, d in zip(raw.annotations.onset, descs) if d not in ("jerk", "sustained")]
+    assert kept == orig
+    # signal preserved (within EDF 16-bit quantisation of the range)
+    x_in = rec_in.get_data(tmin=0, tmax=2)[0]
+    x_out = raw.get_data(picks=[0], start=0, stop=len(x_in))[0] * 1e6
+    step = np.ptp(rec_in.get_data()[0]) / 65535
+    assert np.max(np.abs(x_out - x_in)) <= 2 * step + 1e-6
+
+
+def _bad_inputs(tmp_path):
+    trunc = tmp_path / "trunc.edf"
+    write_edf(tmp_path / "ok.edf", [np.zeros(100)], [100.0], ["EMG"], physical_dims=["uV"])
+    trunc.write_bytes((tmp_path / "ok.edf").read_bytes()[:120])
+    zero = tmp_path / "zero.edf"
+    zero.write_bytes((tmp_path / "ok.edf").read_bytes()[: 256 * 3])
+    lowrate = tmp_path / "lowrate.csv"
+    np.savetxt(lowrate, np.random.default_rng(0).normal(size=(500, 1)), header="EMG R FDI", comments="")
+    eeg_only = tmp_path / "eeg.csv"
+    np.savetxt(eeg_only, np.random.default_rng(0).normal(size=(5000, 1)), header="Cz", comments="")
+    (tmp_path / "rec.xyz").write_text("x")
+    return {
+        "missing": (["info", str(tmp_path / "missing.edf")], 3, "not found"),
+        "extension": (["info", str(tmp_path / "rec.xyz")], 3, "Unknown file extension"),
+        "truncated": (["info", str(trunc)], 3, "trunc.edf"),
+        "zero_length": (["info", str(zero)], 3, "no data"),
+        "no_emg": (["detect", str(eeg_only), "--sfreq", "1000"], 3, "No channel of the requested kind"),
+        "low_rate": (["detect", str(lowrate), "--sfreq", "50"], 3, "--force"),
+        "bad_channel": (["detect", str(eeg_only), "--sfreq", "1000", "--channels", "Cx"], 2, "Did you mean 'Cz'"),
+        "bad_option": (["detect", str(eeg_only), "--sfreq", "abc"], 2, "invalid float value"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "extension", "truncated", "zero_length", "no_emg", "low_rate", "bad_channel", "bad_option"]
+)
+def test_bad_input_exit_codes(tmp_path, case, capsys):
+    argv, code, match = _bad_inputs(tmp_path)[case]
+    if case == "bad_option":
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == code
+        err = capsys.readouterr().err
+    else:
+        got, _, err = _run(argv, capsys)
+        assert got == code, err
+    assert match in err
+    assert "Traceback" not in err
+
+
+def test_low_rate_forced_runs(tmp_path, capsys):
+    f = tmp_path / "low.csv"
+    np.savetxt(f, np.random.default_rng(0).normal(size=(500, 1)), header="EMG R FDI", comments="")
+    code, out, err = _run(["detect", str(f), "--sfreq", "50", "--force", "--out", str(tmp_path / "e.tsv")], capsys)
+    assert code == 0 and "coarser" in err
+
+
+def test_subprocess_no_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "myoclonus", "info", str(tmp_path / "absent.bdf")], capture_output=True, text=True
+    )
+    assert proc.returncode == 3
+    assert "not found" in proc.stderr and "Traceback" not in proc.stderr
