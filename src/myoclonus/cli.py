@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from ._logging import logger
-from ._validate import MyoclonusError, MyoclonusUsageError
+from ._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["main"]
 
@@ -85,11 +85,30 @@ def build_parser():
     _add_read_options(p)
     _add_detect_options(p)
     p.add_argument("--out", "-o", default="myoclonus_out", help="output folder")
+    p.add_argument("--history", default=None, help="structured clinical history (YAML or JSON) for the assessment")
+    p.add_argument("--hypnogram", default=None, help="sleep stages (TSV/CSV, 30-s epochs) for the sleep context")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
 
     p = sub.add_parser("demo", help="analyse the built-in simulated recording")
     p.add_argument("--out", "-o", default="myoclonus_demo", help="output folder")
     p.add_argument("--seed", type=int, default=0, help="simulation seed")
     p.add_argument("--duration", type=float, default=600.0, help="seconds of simulated polygraphy")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+
+    p = sub.add_parser("assess", help="clinical decision support from a structured history (+ summary.json)")
+    p.add_argument("--history", required=True, help="structured history, YAML or JSON")
+    p.add_argument("--summary", default=None, help="summary.json of an analysed recording")
+    p.add_argument("--out", "-o", default=None, help="write assessment.json here (default: print)")
+
+    p = sub.add_parser("compare", help="change in jerk rate between two analyses (summary.json), with a 95%% CI")
+    p.add_argument("a", help="summary.json (or its folder) of the first recording")
+    p.add_argument("b", help="summary.json (or its folder) of the second recording")
+
+    p = sub.add_parser("physiology", help="jerk-locked back-averaging, Bereitschaftspotential, coherence, origin")
+    _add_read_options(p)
+    _add_detect_options(p)
+    p.add_argument("--events", default=None, help="events.tsv to use instead of detecting")
+    p.add_argument("--out", "-o", default="myoclonus_physiology", help="output folder")
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
     p.add_argument("--profile", default="cortical", help="myoclonus profile (e.g. cortical, subcortical, healthy)")
@@ -99,6 +118,12 @@ def build_parser():
     p.add_argument("--snr", type=float, default=None, help="jerk amplitude as a multiple of the background RMS")
     p.add_argument("--out", "-o", required=True, help="recording file: .edf, .bdf or .fif")
     p.add_argument("--plot", default=None, help="also save a figure (PNG)")
+    try:  # the review app is an optional extra
+        from .review import add_cli as _add_review_cli
+    except ImportError:
+        _add_review_cli = None
+    if _add_review_cli is not None:
+        _add_review_cli(sub)
     return parser
 
 
@@ -154,7 +179,7 @@ def _cmd_analyze(args):
     rec = _read(args)
     res = analyze(
         rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
-        progress=not args.quiet,
+        progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
     )
     _print_outputs(res)
     return EXIT_OK
@@ -172,7 +197,8 @@ def _cmd_demo(args):
     from .simulate import demo_recording
 
     sim = demo_recording(seed=args.seed, duration=args.duration)
-    res = analyze(sim.recording, out=args.out, truth=sim.truth, progress=not args.quiet)
+    res = analyze(sim.recording, out=args.out, truth=sim.truth, progress=not args.quiet, pdf=args.pdf,
+                  hypnogram=getattr(sim, "hypnogram", None))
     _print_outputs(res)
     sc = res.summary.get("truth", {}).get("jerk_scores", {})
     if sc.get("f1") is not None:
@@ -207,12 +233,77 @@ def _cmd_simulate(args):
     return EXIT_OK
 
 
+def _summary_path(p):
+    p = Path(p)
+    return p / "summary.json" if p.is_dir() else p
+
+
+def _cmd_assess(args):
+    from .assess import assess
+
+    summary = None
+    if args.summary:
+        sp = _summary_path(args.summary)
+        if not sp.exists():
+            raise MyoclonusInputError(f"Summary file not found: '{sp}'. Run 'myoclonus analyze' first.")
+        summary = json.loads(sp.read_text(encoding="utf-8"))
+    res = assess(args.history, summary=summary)
+    doc = res.to_dict()
+    if args.out:
+        Path(args.out).write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")
+        for line in res.summary_lines():
+            print(line)
+        print(f"-> {args.out}")
+    else:
+        print(json.dumps(doc, indent=2, default=str))
+    return EXIT_OK
+
+
+def _cmd_compare(args):
+    from .characterize import compare, compare_text
+
+    a, b = _summary_path(args.a), _summary_path(args.b)
+    for p in (a, b):
+        if not p.exists():
+            raise MyoclonusInputError(f"Summary file not found: '{p}'. Run 'myoclonus analyze' on both recordings first.")
+    print(compare_text(compare(a, b)))
+    return EXIT_OK
+
+
+def _cmd_physiology(args):
+    from .detect import detect_jerks
+    from .events import read_events
+    from .physiology import run_physiology
+
+    rec = _read(args)
+    if args.events:
+        events = read_events(args.events)
+    else:
+        events = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet).events
+    char = None
+    try:
+        from .characterize import characterize
+
+        char = characterize(events, rec).to_dict()
+    except ImportError:
+        pass
+    res = run_physiology(rec, events, characterization=char, out=args.out)
+    d = res.to_dict()
+    origin = d.get("origin", {})
+    print(f"Origin: {origin.get('class')} (scores: " + ", ".join(f"{k} {v:.2f}" for k, v in (origin.get('scores') or {}).items()) + ")")
+    print(f"Outputs in {args.out}")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "info": _cmd_info,
     "detect": _cmd_detect,
     "analyze": _cmd_analyze,
     "demo": _cmd_demo,
     "simulate": _cmd_simulate,
+    "assess": _cmd_assess,
+    "compare": _cmd_compare,
+    "physiology": _cmd_physiology,
 }
 
 
@@ -245,7 +336,8 @@ def main(argv=None):
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", module="mne")
             warnings.showwarning = _showwarning
-            return _COMMANDS[args.command](args)
+            handler = getattr(args, "handler", None) or _COMMANDS[args.command]
+            return handler(args)
     except MyoclonusError as err:
         print(f"myoclonus: error: {err}", file=sys.stderr)
         return err.exit_code

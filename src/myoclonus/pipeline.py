@@ -15,6 +15,7 @@ import numpy as np
 
 from . import __version__
 from ._logging import logger, verbose
+from ._validate import MyoclonusUsageError
 from .detect import detect_jerks
 from .events import EVENT_KINDS, Events
 
@@ -44,6 +45,9 @@ class AnalysisResult:
     summary: dict
     outputs: dict = field(default_factory=dict)
     truth: Events | None = None
+    characterization: object = None
+    physiology: object = None
+    assessment: object = None
 
 
 def summarize(recording, events, *, detection=None, keep_identity=False, truth=None):
@@ -143,6 +147,46 @@ def _clean(obj):
     return obj
 
 
+def _has(module, name):
+    """True when ``myoclonus.<module>`` exists and exports ``name`` (steps that landed)."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"myoclonus.{module}")
+    except ImportError:
+        return False
+    return hasattr(mod, name)
+
+
+#: Summary keys owned by the detection step; later steps never overwrite them.
+_DETECTION_KEYS = frozenset(
+    ("version", "created", "recording", "counts", "units", "parameters", "preprocessing", "thresholds",
+     "warnings", "methods", "truth", "elapsed_s")
+)
+
+
+def _merge_characterization(summary, char):
+    """Merge the characterization dict into the summary under its stable keys."""
+    summary["characterization"] = {"findings": char.get("findings", []), "references": char.get("references", [])}
+    for key, value in char.items():
+        if key in ("findings", "references"):
+            continue
+        if key in _DETECTION_KEYS:
+            summary["characterization"][key] = value
+            continue
+        if key == "rate_per_min":
+            summary.setdefault("rate_per_min", {})["jerk_overall"] = value
+        elif key == "per_channel" and isinstance(value, dict):
+            for ch, entry in value.items():
+                summary.setdefault("per_channel", {}).setdefault(ch, {}).update(
+                    {f"char_{k}" if k in ("rate_per_min", "duration_ms") else k: v for k, v in entry.items()}
+                )
+        elif key == "duration_ms" and isinstance(value, dict):
+            summary.setdefault("duration_ms", {}).update(value)
+        else:
+            summary[key] = value
+
+
 @verbose
 def analyze(
     recording,
@@ -151,12 +195,21 @@ def analyze(
     picks="emg",
     keep_identity=False,
     truth=None,
+    history=None,
+    hypnogram=None,
+    stimuli=None,
     report=True,
+    pdf=False,
     force=False,
     progress=False,
     detect_kwargs=None,
+    events=None,
+    physiology=True,
 ):
     """Run the whole analysis on a recording and optionally write the outputs.
+
+    Steps: read -> detect -> characterize -> physiology (when EEG is present) -> assess (when a
+    history is given) -> outputs. Steps whose module is not part of this version are skipped.
 
     Parameters
     ----------
@@ -169,29 +222,88 @@ def analyze(
         Write patient-identifying header fields into outputs (default False).
     truth : Events | None
         Ground-truth events (simulations); the summary then scores the detections against it.
+    history : dict | path-like | None
+        Structured clinical history (YAML/JSON) for the clinical assessment.
+    hypnogram : DataFrame | path-like | None
+        Sleep stages (30-s epochs) for the sleep context.
+    stimuli : Events | None
+        Stimulus onsets (else taken from a stim channel or annotations).
     report : bool
         Write ``report.html``.
+    pdf : bool
+        Also write ``report.pdf``.
     force : bool
         Analyse EMG sampled under 100 Hz anyway.
     progress : bool
-        Show progress bars.
+        Show one progress bar over the steps.
     detect_kwargs : dict | None
         Extra options for :func:`~myoclonus.detect_jerks`.
+    events : Events | None
+        Use these events (e.g. reviewed by a clinician) instead of the detector's; the detector
+        still runs for its thresholds and methods, but its events are replaced.
+    physiology : bool
+        Run the EEG-EMG physiology (back-averaging, BP, coherence, origin) when EEG is present.
 
     Returns
     -------
     result : AnalysisResult
     """
+    from tqdm.auto import tqdm
+
     from .io import Recording, read_recording
 
     t0 = time.perf_counter()
+    steps = ["read", "detect", "characterize", "physiology", "assess", "outputs"]
+    bar = tqdm(total=len(steps), desc="Analysis", unit="step", disable=not progress, leave=False)
+
+    def advance(name):
+        bar.set_postfix_str(name)
+        bar.update(1)
+
     if not isinstance(recording, Recording):
         recording = read_recording(recording, keep_identity=keep_identity)
-    detection = detect_jerks(recording, picks=picks, force=force, progress=progress, **(detect_kwargs or {}))
-    events = detection.events
+    advance("read")
+    detection = detect_jerks(recording, picks=picks, force=force, progress=False, **(detect_kwargs or {}))
+    if events is None:
+        events = detection.events
     summary = _clean(summarize(recording, events, detection=detection, keep_identity=keep_identity, truth=truth))
-    summary["elapsed_s"] = round(time.perf_counter() - t0, 3)
     result = AnalysisResult(recording, detection, events, summary, truth=truth)
+    advance("detect")
+
+    methods = [summary.get("methods", "")]
+    if _has("characterize", "characterize"):
+        from .characterize import characterize
+
+        result.characterization = characterize(events, recording, hypnogram=hypnogram, stimuli=stimuli)
+        _merge_characterization(summary, _clean(result.characterization.to_dict()))
+    advance("characterize")
+
+    has_eeg = "eeg" in recording.ch_types
+    if physiology and has_eeg and _has("physiology", "run_physiology"):
+        from .physiology import run_physiology
+
+        char = summary.get("characterization") and {
+            k: summary.get(k) for k in ("rhythm", "series", "distribution", "recruitment", "duration_ms", "stimulus")
+        }
+        result.physiology = run_physiology(recording, events, characterization=char)
+        phys = _clean(result.physiology.to_dict())
+        summary["physiology"] = {k: v for k, v in phys.items() if k in _DETECTION_KEYS}
+        summary.update({k: v for k, v in phys.items() if k not in _DETECTION_KEYS})
+        if hasattr(result.physiology, "methods"):
+            methods.append(result.physiology.methods())
+    advance("physiology")
+
+    if history is not None:
+        if not _has("assess", "assess"):
+            raise MyoclonusUsageError("This version of myoclonus has no clinical assessment module.")
+        from .assess import assess
+
+        result.assessment = assess(history, summary=summary)
+        summary["assessment"] = _clean(result.assessment.to_dict())
+    advance("assess")
+
+    summary["methods"] = " ".join(m for m in methods if m)
+    summary["elapsed_s"] = round(time.perf_counter() - t0, 3)
     if out is not None:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
@@ -206,5 +318,11 @@ def analyze(
             from .report import write_report
 
             result.outputs["report_html"] = write_report(result, out / "report.html")
+        if pdf:
+            from .report import write_pdf
+
+            result.outputs["report_pdf"] = write_pdf(result, out / "report.pdf")
         logger.info("Outputs written to %s", out)
+    advance("outputs")
+    bar.close()
     return result

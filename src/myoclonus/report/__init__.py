@@ -1,4 +1,4 @@
-"""Self-contained HTML report (figures embedded, no network needed to open it)."""
-from .builder import render_report, write_report
+"""Reports: a self-contained HTML page (figures embedded, offline trace viewer) and a PDF."""
+from .builder import DISCLAIMER, collect_figures, key_findings, render_report, write_pdf, write_report
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["DISCLAIMER", "collect_figures", "key_findings", "render_report", "write_pdf", "write_report"]

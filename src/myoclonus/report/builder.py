@@ -1,91 +1,160 @@
-"""Build ``report.html`` from packaged Jinja2 templates (autoescaped), figures embedded as PNG."""
+"""Build ``report.html`` (self-contained, autoescaped Jinja2) and ``report.pdf`` from an analysis.
+
+Sections appear when their data exist: detection always; characterization, physiology (origin)
+and clinical assessment when those steps ran. Figures are made once and embedded as PNG (HTML)
+or drawn as pages (PDF).
+"""
 from __future__ import annotations
 
 import base64
 import io
+import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
+from .._logging import logger
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["render_report", "write_report", "write_pdf", "key_findings", "collect_figures", "DISCLAIMER"]
 
 DISCLAIMER = (
-    "Decision support, not a diagnosis. Detections are automatic and must be reviewed by a clinician "
-    "before any clinical use."
+    "Decision support, not a diagnosis. Detections and interpretations are automatic and must be "
+    "reviewed by a clinician, together with the history and examination, before any clinical use."
 )
 
 
-def _png(fig):
+def _fig_to_uri(fig):
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=90)
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _raster(result):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    det = result.detection
-    chans = list(det.thresholds)
-    fig, ax = plt.subplots(figsize=(10, 0.45 * max(len(chans), 2) + 1.2))
-    colors = {"jerk": "tab:red", "sustained": "tab:blue", "silent_period": "tab:green", "artifact": "0.5"}
-    for k, ch in enumerate(chans):
-        ev = result.events.select(channel=ch)
-        for kind, col in colors.items():
-            sel = ev.kind == kind
-            if sel.any():
-                ax.scatter(ev.onset[sel], np.full(sel.sum(), k), marker="|", s=120, color=col, label=kind if k == 0 else None)
-        if result.truth is not None:
-            tr = result.truth.select("jerk", channel=ch)
-            ax.scatter(tr.onset, np.full(len(tr), k + 0.3), marker="|", s=40, color="k", label="truth jerk" if k == 0 else None)
-    ax.set_yticks(range(len(chans)), chans)
-    ax.set_xlabel("time (s)")
-    ax.set_xlim(0, result.recording.duration)
-    ax.set_title("Detected events per muscle over time")
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper right", fontsize=8, ncol=4)
-    fig.tight_layout()
-    return _png(fig)
+def _emg_names(result):
+    rec = result.recording
+    return [c for c in result.detection.thresholds if c in rec.ch_names and rec.channels[rec.ch_names.index(c)].type == "emg"]
 
 
-def _example(result):
-    jerks = result.events.select("jerk")
-    if not len(jerks):
-        return None
-    i = int(np.argmax(jerks.measures["peak_amplitude_uv"]))
-    ch, t = str(jerks.channel[i]), float(jerks.onset[i])
-    fig = result.detection.plot(ch, tmin=max(0.0, t - 1.5), tmax=min(result.recording.duration, t + 1.5))
-    fig.suptitle(f"Largest jerk: {ch} at {t:.3f} s (raw EMG, envelope, thresholds)", fontsize=10)
-    return _png(fig)
+def key_findings(summary, *, n_emg=None):
+    """Plain-language key findings (list of str) from a summary dict.
+
+    The first line always states count, duration, rate and how many muscles; later lines add the
+    characterization, origin and assessment when present. Numbers match ``summary.json``.
+    """
+    c = summary.get("counts", {})
+    n = int(c.get("jerk", 0))
+    minutes = summary["recording"]["duration_s"] / 60.0
+    per = summary.get("per_channel", {})
+    muscles = [ch for ch, e in per.items() if e.get("counts", {}).get("jerk", 0) > 0]
+    parts = [f"{n} jerk{'s' if n != 1 else ''} in {minutes:.1f} min"]
+    if n:
+        parts[0] += f" ({(summary.get('rate_per_min') or {}).get('jerk', 0):.1f} per minute) over {len(muscles)} muscle{'s' if len(muscles) != 1 else ''}"
+        d = summary.get("duration_ms", {})
+        if d.get("median") is not None:
+            parts.append(f"median duration {d['median']:.0f} ms")
+    dist = (summary.get("distribution") or {}).get("class")
+    if dist and dist != "none":
+        parts.append(str(dist))
+    rhythm = summary.get("rhythm") or {}
+    if rhythm.get("verdict") and rhythm["verdict"] != "insufficient_data":
+        r = rhythm["verdict"].replace("_", "-")
+        if rhythm.get("frequency_hz") and rhythm["verdict"] == "rhythmic":
+            r += f" at {rhythm['frequency_hz']:.1f} Hz"
+        parts.append(r)
+    stim = summary.get("stimulus") or {}
+    if stim.get("available") and stim.get("sensitive"):
+        parts.append("stimulus-sensitive")
+    lines = [", ".join(parts) + f"; {int(c.get('sustained', 0))} sustained activation{'s' if c.get('sustained', 0) != 1 else ''}."]
+    origin = summary.get("origin") or {}
+    if origin.get("class"):
+        if origin["class"] == "undetermined":
+            lines.append("Origin: undetermined from this recording.")
+        else:
+            lines.append(f"Features favour a {origin['class'].replace('_', '-')} origin"
+                         f" (score {origin.get('scores', {}).get(origin['class'], 0):.2f}).")
+    assess = summary.get("assessment") or {}
+    ranking = (assess.get("clinical_type") or {}).get("ranking") or []
+    if ranking:
+        top = ranking[0]
+        sub = (assess.get("clinical_type") or {}).get("subtype")
+        lines.append(f"Clinical type most supported: {top['type']}" + (f" ({sub.replace('_', ' ')})" if sub else "")
+                     + f", score {top['score']:.2f}.")
+        for rf in assess.get("red_flags") or []:
+            lines.append("Red flag: " + (rf.get("title") or rf.get("name") or rf.get("id") or str(rf)))
+    for line in (summary.get("characterization") or {}).get("findings", [])[:4]:
+        lines.append(line)
+    return lines
 
 
-def _hist(result):
-    import matplotlib.pyplot as plt
+def collect_figures(result):
+    """Make every figure the data allow. Returns a list of (title, Figure)."""
+    from . import figures as F
 
-    d = result.events.select("jerk").duration * 1000
-    if d.size == 0:
-        return None
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.hist(d, bins=np.arange(0, max(520, d.max() + 10), 10), color="tab:red", alpha=0.8)
-    for x in (50, 100, 300):
-        ax.axvline(x, color="k", ls="--", lw=0.8)
-    ax.set_xlabel("jerk duration (ms); dashed: 50 / 100 / 300 ms")
-    ax.set_ylabel("jerks")
-    fig.tight_layout()
-    return _png(fig)
+    out = []
+
+    def add(title, maker, *args, **kwargs):
+        try:
+            fig = maker(*args, **kwargs)
+        except Exception as err:  # a figure must never break the report; say so in the log
+            logger.warning("Figure %r could not be drawn: %s", title, err)
+            return
+        if fig is not None:
+            out.append((title, fig))
+
+    add("Representative and largest jerks", F.fig_example_jerks, result)
+    add("Raster of events per muscle", F.fig_raster, result)
+    add("Duration histogram", F.fig_duration_hist, result)
+    add("Rate over time", F.fig_rate_over_time, result)
+    char = getattr(result, "characterization", None)
+    if char is not None:
+        if hasattr(char, "plot_recruitment"):
+            add("Recruitment order", char.plot_recruitment)
+        if hasattr(char, "plot_body_map"):
+            add("Body map", char.plot_body_map)
+        hyp = getattr(char, "hypnogram", None)
+        if hyp is not None:
+            add("Hypnogram with jerks", F.fig_hypnogram, hyp, result.events, result.recording.duration)
+    phys = getattr(result, "physiology", None)
+    if phys is not None and hasattr(phys, "figures"):
+        try:
+            for title, fig in phys.figures().items():
+                if fig is not None:
+                    out.append((title, fig))
+        except Exception as err:
+            logger.warning("Physiology figures could not be drawn: %s", err)
+    return out
 
 
-def render_report(result):
+def _rows(summary):
+    rows = []
+    thr = summary.get("thresholds", {})
+    for ch, e in summary.get("per_channel", {}).items():
+        rows.append(
+            {
+                "channel": ch,
+                "site": e.get("site") or {},
+                "jerks": e.get("counts", {}).get("jerk", 0),
+                "sustained": e.get("counts", {}).get("sustained", 0),
+                "silent": e.get("counts", {}).get("silent_period", 0),
+                "artifact": e.get("counts", {}).get("artifact", 0),
+                "rate": (e.get("rate_per_min") or {}).get("jerk"),
+                "dur": e.get("duration_ms") or {},
+                "amp": e.get("peak_amplitude_uv") or {},
+                "noise": (thr.get(ch) or {}).get("noise_floor_uv"),
+            }
+        )
+    return rows
+
+
+def render_report(result, *, figures=None):
     """Return the HTML text of the report for an :class:`~myoclonus.pipeline.AnalysisResult`."""
     import jinja2
+
+    from .viewer import viewer_payload
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("myoclonus", "report/templates"),
@@ -93,32 +162,105 @@ def render_report(result):
     )
     tpl = env.get_template("report.html.jinja")
     s = result.summary
-    rows = []
-    for ch, e in s["per_channel"].items():
-        rows.append(
-            {
-                "channel": ch,
-                "site": (e.get("site") or {}),
-                "jerks": e["counts"]["jerk"],
-                "sustained": e["counts"]["sustained"],
-                "rate": e["rate_per_min"]["jerk"],
-                "dur": e["duration_ms"],
-                "amp": e["peak_amplitude_uv"],
-                "noise": (s.get("thresholds", {}).get(ch) or {}).get("noise_floor_uv"),
-            }
-        )
-    figures = [("Raster", _raster(result)), ("Duration", _hist(result)), ("Example", _example(result))]
+    if figures is None:
+        figures = collect_figures(result)
+    figs = [(t, _fig_to_uri(f)) for t, f in figures]
+    payload = None
+    try:
+        payload = viewer_payload(result)
+    except Exception as err:
+        logger.warning("Trace viewer data could not be built: %s", err)
+    viewer_js = resources.files("myoclonus").joinpath("report/templates/viewer.js").read_text(encoding="utf-8")
+    assessment_html = None
+    if getattr(result, "assessment", None) is not None:
+        try:
+            from ..assess import assessment_html as _ah
+
+            assessment_html = _ah(result.assessment)
+        except ImportError:
+            assessment_html = None
+    import markupsafe
+
     return tpl.render(
         s=s,
-        rows=rows,
-        figures=[(n, f) for n, f in figures if f],
+        rows=_rows(s),
+        findings=key_findings(s),
+        figures=figs,
         version=__version__,
         disclaimer=DISCLAIMER,
+        viewer_json=markupsafe.Markup(json.dumps(payload).replace("</", "<\\/")) if payload else None,
+        viewer_js=markupsafe.Markup(viewer_js),
+        assessment_html=markupsafe.Markup(assessment_html) if assessment_html else None,
+        n_emg=len(_emg_names(result)),
     )
 
 
 def write_report(result, path):
-    """Write the HTML report to ``path`` and return the path."""
+    """Write the self-contained HTML report to ``path`` and return the path."""
     path = Path(path)
     path.write_text(render_report(result), encoding="utf-8")
+    return path
+
+
+def write_pdf(result, path):
+    """Write ``report.pdf``: a text page (findings, per-channel table, methods) then the figures.
+
+    Built with matplotlib's PDF backend, so it needs no browser or system library.
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    path = Path(path)
+    s = result.summary
+    with PdfPages(path) as pdf:
+        fig = plt.figure(figsize=(8.27, 11.69))
+        y = 0.96
+        fig.text(0.06, y, "Myoclonus polygraphy report", fontsize=16, weight="bold")
+        y -= 0.03
+        src = s["recording"]["source"]
+        facts = (f"File: {src.get('file', '(in memory)')} ({src.get('format')}); duration "
+                 f"{s['recording']['duration_s']:.1f} s; {s['recording']['n_channels']} channels; rates "
+                 + ", ".join(f"{r:g} Hz" for r in s["recording"]["sampling_rates_hz"])
+                 + f"; myoclonus {__version__}.")
+        for block, size in ((facts, 9), ("Key findings", 12)):
+            for line in textwrap.wrap(block, 100):
+                fig.text(0.06, y, line, fontsize=size, weight="bold" if size == 12 else None)
+                y -= 0.02
+        for line in key_findings(s):
+            for w in textwrap.wrap(line, 100):
+                fig.text(0.08, y, w, fontsize=9)
+                y -= 0.018
+        y -= 0.01
+        fig.text(0.06, y, "Per channel", fontsize=12, weight="bold")
+        y -= 0.022
+        header = f"{'channel':<22}{'jerks':>7}{'rate/min':>10}{'median ms':>11}{'median uV':>11}{'sustained':>11}"
+        fig.text(0.06, y, header, fontsize=8, family="monospace")
+        y -= 0.016
+        for r in _rows(s)[:30]:
+            dm = r["dur"].get("median")
+            am = r["amp"].get("median")
+            line = (f"{r['channel'][:21]:<22}{r['jerks']:>7}{(r['rate'] or 0):>10.1f}"
+                    f"{(f'{dm:.0f}' if dm is not None else '-'):>11}{(f'{am:.0f}' if am is not None else '-'):>11}{r['sustained']:>11}")
+            fig.text(0.06, y, line, fontsize=8, family="monospace")
+            y -= 0.015
+        y -= 0.01
+        fig.text(0.06, y, "Methods", fontsize=12, weight="bold")
+        y -= 0.02
+        for w in textwrap.wrap(s.get("methods", ""), 110)[:18]:
+            fig.text(0.06, y, w, fontsize=7.5)
+            y -= 0.014
+        for w in textwrap.wrap(DISCLAIMER, 110):
+            fig.text(0.06, max(y - 0.01, 0.03), w, fontsize=8, style="italic")
+            y -= 0.014
+        pdf.savefig(fig)
+        plt.close(fig)
+        for title, f in collect_figures(result):
+            f.suptitle(title, fontsize=10) if not f._suptitle else None
+            pdf.savefig(f)
+            plt.close(f)
+        d = pdf.infodict()
+        d["Title"] = "Myoclonus polygraphy report"
+        d["Creator"] = f"myoclonus {__version__}"
     return path

@@ -1,0 +1,105 @@
+"""The HTML/PDF report: self-contained, numbers agree with summary.json and events.tsv, renders in Chromium."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from myoclonus.pipeline import analyze
+from myoclonus.report import key_findings
+from myoclonus.simulate import demo_recording
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    sim = demo_recording(seed=0, duration=60.0)
+    res = analyze(sim.recording, out=out, truth=sim.truth, pdf=True)
+    return out, res
+
+
+def _data_keys(html):
+    return {k: v for k, v in re.findall(r'data-key="([^"]+)">([^<]+)<', html)}
+
+
+def test_outputs_exist_and_self_contained(demo_out):
+    out, res = demo_out
+    html = (out / "report.html").read_text()
+    assert {p.name for p in out.iterdir()} >= {"events.tsv", "events.json", "summary.json", "report.html", "report.pdf"}
+    # self-contained: no external resource is referenced
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert html.count("data:image/png;base64,") >= 4
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (out / "report.pdf").stat().st_size > 20_000
+
+
+def test_numbers_agree(demo_out):
+    out, res = demo_out
+    html = (out / "report.html").read_text()
+    summary = json.loads((out / "summary.json").read_text())
+    events = pd.read_csv(out / "events.tsv", sep="\t")
+    keys = _data_keys(html)
+    for kind in ("jerk", "sustained", "silent_period", "acc_jerk", "artifact"):
+        n_tsv = int((events.trial_type == kind).sum())
+        assert summary["counts"][kind] == n_tsv
+        assert int(keys[f"counts.{kind}"]) == n_tsv
+    assert float(keys["recording.duration_s"]) == pytest.approx(summary["recording"]["duration_s"], abs=0.05)
+    assert int(keys["truth.counts.jerk"]) == summary["truth"]["counts"]["jerk"]
+    # per-channel table rows agree with events.tsv
+    rows = re.findall(r'<tr data-channel="([^"]+)">.*?data-key="per_channel.jerks">(\d+)<', html, flags=re.S)
+    assert rows
+    for ch, n in rows:
+        assert int(n) == int(((events.channel == ch) & (events.trial_type == "jerk")).sum())
+    # the first key-findings line states the summary's numbers
+    first = key_findings(summary)[0]
+    assert first.startswith(f"{summary['counts']['jerk']} jerks in 1.0 min")
+    assert f"{summary['rate_per_min']['jerk']:.1f} per minute" in first
+    assert first.replace("&", "&amp;") in html
+
+
+def test_autoescape(demo_out, tmp_path):
+    from myoclonus.report import render_report
+
+    _, res = demo_out
+    res.summary["recording"]["source"]["file"] = "<script>alert(1)</script>.edf"
+    html = render_report(res, figures=[])
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_renders_in_headless_chromium(demo_out):
+    pw = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) not installed")
+    out, _ = demo_out
+    summary = json.loads((out / "summary.json").read_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with pw.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: errors.append(f"network request: {r.url}") if r.url.startswith("http") else None)
+        page.goto((out / "report.html").as_uri(), wait_until="load")
+        sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
+        assert len(sizes) >= 4 and all(c and w > 0 and h > 0 for c, w, h in sizes)
+        assert page.get_attribute("#viewer", "data-ready") == "1"
+        page.click("#viewer-next")
+        assert "Full-resolution window 1" in page.inner_text("#viewer-info")
+        text = page.inner_text("#key-findings")
+        assert f"{summary['counts']['jerk']} jerks in" in text
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert (ARTIFACTS / "report.png").stat().st_size > 10_000
