@@ -110,6 +110,14 @@ def build_parser():
     p.add_argument("--events", default=None, help="events.tsv to use instead of detecting")
     p.add_argument("--out", "-o", default="myoclonus_physiology", help="output folder")
 
+    p = sub.add_parser("batch", help="analyse a cohort of recordings on Dask (resumable)")
+    p.add_argument("inputs", nargs="+", help="recording files")
+    p.add_argument("--out", "-o", required=True, help="output folder (per-recording folders, cohort.csv/.parquet)")
+    g2 = p.add_mutually_exclusive_group()
+    g2.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)")
+    g2.add_argument("--workers", type=int, default=None, help="workers of the local cluster (default: cores)")
+    p.add_argument("--no-resume", action="store_true", help="re-run recordings whose outputs are up to date")
+
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
     p.add_argument("--profile", default="cortical", help="myoclonus profile (e.g. cortical, subcortical, healthy)")
     p.add_argument("--duration", type=float, default=60.0, help="seconds")
@@ -295,6 +303,19 @@ def _cmd_physiology(args):
     return EXIT_OK
 
 
+def _cmd_batch(args):
+    from .batch import run_batch
+
+    table = run_batch(args.inputs, args.out, scheduler=args.scheduler, workers=args.workers,
+                      resume=not args.no_resume, progress=not args.quiet)
+    counts = table["status"].value_counts().to_dict()
+    print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    for _, row in table[table["status"] == "failed"].iterrows():
+        print(f"  failed: {row['recording']}: {row['error']}")
+    print(f"Cohort table: {Path(args.out) / 'cohort.csv'}")
+    return EXIT_OK if (table["status"] != "failed").all() else EXIT_INPUT
+
+
 _COMMANDS = {
     "info": _cmd_info,
     "detect": _cmd_detect,
@@ -304,6 +325,7 @@ _COMMANDS = {
     "assess": _cmd_assess,
     "compare": _cmd_compare,
     "physiology": _cmd_physiology,
+    "batch": _cmd_batch,
 }
 
 

@@ -1,0 +1,47 @@
+"""Cohort runs on a Dask LocalCluster: a corrupt file is reported, resume skips, results match analyze."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+from myoclonus.batch import _out_dir, run_batch  # noqa: E402
+from myoclonus.io import write_recording  # noqa: E402
+from myoclonus.pipeline import analyze  # noqa: E402
+from myoclonus.simulate import simulate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cohort")
+    files = []
+    for seed in (1, 2):
+        sim = simulate("cortical", duration=20.0, seed=seed)
+        files.append(write_recording(sim.recording.pick("emg"), d / f"rec{seed}.edf"))
+    bad = d / "broken.edf"
+    bad.write_bytes(b"0       " + b"garbage" * 20)
+    files.append(bad)
+    return d, files
+
+
+def test_batch_reports_failure_and_matches_analyze(cohort, tmp_path):
+    d, files = cohort
+    out = tmp_path / "out"
+    table = run_batch(files, out, workers=2, progress=False)
+    assert list(table["recording"]) == [str(f) for f in files]
+    assert list(table["status"]) == ["ok", "ok", "failed"]
+    assert "broken.edf" in table.loc[2, "error"]
+    assert (out / "cohort.csv").exists() and (out / "cohort.parquet").exists()
+    assert pd.read_parquet(out / "cohort.parquet")["status"].tolist() == ["ok", "ok", "failed"]
+    # identical to running analyze on the file directly
+    ref = analyze(files[0], out=tmp_path / "ref", report=False)
+    got = pd.read_csv(_out_dir(out, files[0]) / "events.tsv", sep="\t")
+    exp = pd.read_csv(tmp_path / "ref" / "events.tsv", sep="\t")
+    pd.testing.assert_frame_equal(got, exp)
+    assert table.loc[0, "jerks"] == ref.summary["counts"]["jerk"]
+
+    # resume: finished recordings are skipped, the broken one is tried again
+    again = run_batch(files, out, workers=1, progress=False)
+    assert list(again["status"]) == ["skipped (up to date)", "skipped (up to date)", "failed"]
+    assert again.loc[1, "jerks"] == table.loc[1, "jerks"]
