@@ -185,3 +185,21 @@ def test_subprocess_no_traceback(tmp_path):
     )
     assert proc.returncode == 3
     assert "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_assess_cli(tmp_path, capsys):
+    hist = tmp_path / "h.yaml"
+    hist.write_text(
+        "age: 17\nonset_age: 15\ncourse: static\nseizures: [generalized_tonic_clonic, myoclonic]\n"
+        "circumstances: [morning]\neeg: [generalized_polyspike_wave]\n"
+    )
+    out = tmp_path / "a.json"
+    code, stdout, err = _run(["assess", "--history", str(hist), "--out", str(out)], capsys)
+    assert code == 0, err
+    doc = json.loads(out.read_text())
+    assert doc["clinical_type"]["ranking"][0]["type"] == "epileptic"
+    assert "not a diagnosis" in doc["disclaimer"].lower()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agee: 17\n")
+    code, _, err = _run(["assess", "--history", str(bad)], capsys)
+    assert code == 3 and "Did you mean 'age'" in err and "Traceback" not in err

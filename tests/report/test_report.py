@@ -103,3 +103,16 @@ def test_renders_in_headless_chromium(demo_out):
         browser.close()
     assert errors == []
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_assessment_section_with_history(tmp_path):
+    sim = demo_recording(seed=1, duration=20.0)
+    history = {"age": 70, "course": "rapidly_progressive", "cognition": "rapid_decline",
+               "eeg": ["periodic_sharp_wave_complexes"], "imaging": ["diffusion_restriction_cortical_ribboning"]}
+    res = analyze(sim.recording, out=tmp_path, history=history, physiology=False)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    top = summary["assessment"]["clinical_type"]["ranking"][0]
+    assert top["type"] == "symptomatic" and summary["assessment"]["clinical_type"]["subtype"] == "prion_cjd"
+    html = (tmp_path / "report.html").read_text()
+    assert "Clinical assessment" in html and "prion" in html.lower()
+    assert any("Red flag" in line for line in key_findings(summary))
