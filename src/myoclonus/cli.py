@@ -57,6 +57,20 @@ def _add_detect_options(p):
     p.add_argument("--force", action="store_true", help="analyse EMG sampled under 100 Hz anyway")
 
 
+def _add_lang_options(p):
+    p.add_argument("--lang", choices=("en", "fr"), default=None, help="language of the reports (default: from the locale, else English)")
+    p.add_argument("--note-for-patient", default=None, help="free-text message for the patient summary")
+
+
+def _lang(args):
+    lang = getattr(args, "lang", None)
+    try:
+        from .i18n import resolve_lang
+    except ImportError:
+        return lang or "en"
+    return resolve_lang(lang)
+
+
 def build_parser():
     """Return the argparse parser (all subcommands)."""
     parser = argparse.ArgumentParser(
@@ -87,18 +101,21 @@ def build_parser():
     p.add_argument("--out", "-o", default="myoclonus_out", help="output folder")
     p.add_argument("--history", default=None, help="structured clinical history (YAML or JSON) for the assessment")
     p.add_argument("--hypnogram", default=None, help="sleep stages (TSV/CSV, 30-s epochs) for the sleep context")
-    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (and patient.pdf)")
+    _add_lang_options(p)
 
     p = sub.add_parser("demo", help="analyse the built-in simulated recording")
     p.add_argument("--out", "-o", default="myoclonus_demo", help="output folder")
     p.add_argument("--seed", type=int, default=0, help="simulation seed")
     p.add_argument("--duration", type=float, default=600.0, help="seconds of simulated polygraphy")
-    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (and patient.pdf)")
+    _add_lang_options(p)
 
     p = sub.add_parser("assess", help="clinical decision support from a structured history (+ summary.json)")
     p.add_argument("--history", required=True, help="structured history, YAML or JSON")
     p.add_argument("--summary", default=None, help="summary.json of an analysed recording")
     p.add_argument("--out", "-o", default=None, help="write assessment.json here (default: print)")
+    p.add_argument("--lang", choices=("en", "fr"), default=None, help="language of the texts (default: locale, else English)")
 
     p = sub.add_parser("compare", help="change in jerk rate between two analyses (summary.json), with a 95%% CI")
     p.add_argument("a", help="summary.json (or its folder) of the first recording")
@@ -188,6 +205,7 @@ def _cmd_analyze(args):
     res = analyze(
         rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
         progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
+        lang=_lang(args), patient_note=args.note_for_patient,
     )
     _print_outputs(res)
     return EXIT_OK
@@ -206,7 +224,7 @@ def _cmd_demo(args):
 
     sim = demo_recording(seed=args.seed, duration=args.duration)
     res = analyze(sim.recording, out=args.out, truth=sim.truth, progress=not args.quiet, pdf=args.pdf,
-                  hypnogram=getattr(sim, "hypnogram", None))
+                  hypnogram=getattr(sim, "hypnogram", None), lang=_lang(args), patient_note=args.note_for_patient)
     _print_outputs(res)
     sc = res.summary.get("truth", {}).get("jerk_scores", {})
     if sc.get("f1") is not None:
@@ -255,7 +273,8 @@ def _cmd_assess(args):
         if not sp.exists():
             raise MyoclonusInputError(f"Summary file not found: '{sp}'. Run 'myoclonus analyze' first.")
         summary = json.loads(sp.read_text(encoding="utf-8"))
-    res = assess(args.history, summary=summary)
+    lang = _lang(args)
+    res = assess(args.history, summary=summary, **({"lang": lang} if lang != "en" else {}))
     doc = res.to_dict()
     if args.out:
         Path(args.out).write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")

@@ -205,6 +205,8 @@ def analyze(
     detect_kwargs=None,
     events=None,
     physiology=True,
+    lang="en",
+    patient_note=None,
 ):
     """Run the whole analysis on a recording and optionally write the outputs.
 
@@ -243,6 +245,10 @@ def analyze(
         still runs for its thresholds and methods, but its events are replaced.
     physiology : bool
         Run the EEG-EMG physiology (back-averaging, BP, coherence, origin) when EEG is present.
+    lang : str
+        Language of the reports (``'en'`` or ``'fr'``).
+    patient_note : str | None
+        Free-text message from the clinician, added to the patient summary.
 
     Returns
     -------
@@ -317,11 +323,17 @@ def analyze(
         if report:
             from .report import write_report
 
-            result.outputs["report_html"] = write_report(result, out / "report.html")
+            result.outputs["report_html"] = write_report(result, out / "report.html", lang=lang)
         if pdf:
             from .report import write_pdf
 
-            result.outputs["report_pdf"] = write_pdf(result, out / "report.pdf")
+            result.outputs["report_pdf"] = write_pdf(result, out / "report.pdf", lang=lang)
+        from . import report as _report
+
+        if report and hasattr(_report, "write_patient_summary"):
+            result.outputs["patient_html"] = _report.write_patient_summary(
+                result, out / "patient.html", lang=lang, note=patient_note, pdf=pdf
+            )
         logger.info("Outputs written to %s", out)
     advance("outputs")
     bar.close()

@@ -150,7 +150,7 @@ def _rows(summary):
     return rows
 
 
-def render_report(result, *, figures=None):
+def render_report(result, *, figures=None, lang="en"):
     """Return the HTML text of the report for an :class:`~myoclonus.pipeline.AnalysisResult`."""
     import jinja2
 
@@ -195,14 +195,14 @@ def render_report(result, *, figures=None):
     )
 
 
-def write_report(result, path):
+def write_report(result, path, *, lang="en"):
     """Write the self-contained HTML report to ``path`` and return the path."""
     path = Path(path)
-    path.write_text(render_report(result), encoding="utf-8")
+    path.write_text(render_report(result, lang=lang), encoding="utf-8")
     return path
 
 
-def write_pdf(result, path):
+def write_pdf(result, path, *, lang="en"):
     """Write ``report.pdf``: a text page (findings, per-channel table, methods) then the figures.
 
     Built with matplotlib's PDF backend, so it needs no browser or system library.
