@@ -118,11 +118,12 @@ def test_real_roundtrip_through_edf(real_dir, tmp_path, rel, capsys):
     n_file_ann = len(rec_in.annotations)
     descs = list(raw.annotations.description)
     # detections are '<kind>' (MNE strips '@@<channel>' for known channels) or '<kind>@@<virtual channel>'
+    # (MNE merges simultaneous identical annotations on several channels into one with several ch_names)
     is_det = [d.split("@@")[0] in EVENT_KINDS for d in descs]
-    n_det = sum(is_det)
+    n_det = sum(max(1, len(ch)) for ch, det in zip(raw.annotations.ch_names, is_det) if det)
     assert main(["-q", "detect", str(src), "--out", str(tmp_path / "x.tsv")]) == 0
     assert n_det == len(Events.from_tsv(tmp_path / "x.tsv")) > 0
-    assert len(descs) == n_file_ann + n_det
+    assert len(descs) - sum(is_det) == n_file_ann
     # the file's own annotations survive with their onsets
     orig = [(round(o, 3), d) for o, d in zip(rec_in.annotations.onset, rec_in.annotations.description)]
     kept = [(round(o, 3), d) for o, d, det in zip(raw.annotations.onset, descs, is_det) if not det]
