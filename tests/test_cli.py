@@ -206,3 +206,20 @@ def test_assess_cli(tmp_path, capsys):
     bad.write_text("agee: 17\n")
     code, _, err = _run(["assess", "--history", str(bad)], capsys)
     assert code == 3 and "Did you mean 'age'" in err and "Traceback" not in err
+
+
+def test_compare_cli(tmp_path, capsys):
+    from myoclonus.pipeline import analyze
+    from myoclonus.simulate import simulate
+
+    outs = []
+    for seed, rate in ((1, 60.0), (2, 20.0)):
+        sim = simulate("cortical", duration=30.0, seed=seed, rate=rate)
+        d = tmp_path / f"a{seed}"
+        analyze(sim.recording.pick("emg"), out=d, report=False)
+        outs.append(d)
+    code, out, err = _run(["compare", str(outs[0]), str(outs[1])], capsys)
+    assert code == 0, err
+    assert "95%" in out or "CI" in out
+    code, _, err = _run(["compare", str(outs[0]), str(tmp_path / "none")], capsys)
+    assert code == 3 and "not found" in err
