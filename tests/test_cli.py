@@ -223,3 +223,22 @@ def test_compare_cli(tmp_path, capsys):
     assert "95%" in out or "CI" in out
     code, _, err = _run(["compare", str(outs[0]), str(tmp_path / "none")], capsys)
     assert code == 3 and "not found" in err
+
+
+def test_simulate_cli_bit_identical(tmp_path, capsys):
+    paths = []
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        out = tmp_path / f"{name}.edf"
+        code, _, err = _run(["-q", "simulate", "--profile", "subcortical", "--duration", "15", "--seed", str(seed),
+                             "--out", str(out)] + (["--plot", str(tmp_path / "fig.png")] if name == "a" else []), capsys)
+        assert code == 0, err
+        paths.append(out)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes() != paths[2].read_bytes()
+    truth = Events.from_tsv(tmp_path / "a_truth.tsv")
+    assert len(truth.select("jerk")) > 0
+    rec = read_recording(paths[0], check=False)
+    assert rec.duration == pytest.approx(15.0, abs=1.0)
+    assert (tmp_path / "fig.png").stat().st_size > 10_000
+    code, _, err = _run(["simulate", "--profile", "cortcal", "--duration", "5", "--out", str(tmp_path / "x.edf")], capsys)
+    assert code == 2 and "Did you mean 'cortical'" in err

@@ -19,6 +19,21 @@ def simulate(*args, **kwargs):
     return _simulate(*args, **kwargs)
 
 
+def characterize(*args, **kwargs):
+    """Characterize jerks (rates, series, rhythm, distribution...); see
+    :func:`myoclonus.characterize.characterize`."""
+    from .characterize import characterize as _characterize
+
+    return _characterize(*args, **kwargs)
+
+
+def classify_origin(*args, **kwargs):
+    """Likely origin of the jerks with its evidence; see :func:`myoclonus.physiology.classify_origin`."""
+    from .physiology import classify_origin as _classify_origin
+
+    return _classify_origin(*args, **kwargs)
+
+
 def analyze(*args, **kwargs):
     """Run the whole pipeline; see :func:`myoclonus.pipeline.analyze`."""
     from .pipeline import analyze as _analyze
@@ -39,6 +54,8 @@ __all__ = [
     "Recording",
     "__version__",
     "analyze",
+    "characterize",
+    "classify_origin",
     "detect_jerks",
     "parse_label",
     "read_events",

@@ -16,3 +16,8 @@ from ._core import CharacterizationResult, characterize, compare, compare_text
 from .sleep import read_hypnogram, score_plm
 
 __all__ = ["characterize", "CharacterizationResult", "read_hypnogram", "score_plm", "compare", "compare_text"]
+
+from .._callable import make_callable as _make_callable  # noqa: E402
+
+# ``myoclonus.characterize(...)`` calls :func:`characterize` (the subpackage is callable).
+_make_callable(__name__, characterize)
