@@ -11,6 +11,12 @@ _EXTRAS = {
     "wfdb": "physionet",
     "dask": "cluster",
     "distributed": "cluster",
+    "pyarrow": "cluster",
+    "fastapi": "review",
+    "uvicorn": "review",
+    "sqlalchemy": "review",
+    "alembic": "review",
+    "psycopg": "review",
 }
 
 

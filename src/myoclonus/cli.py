@@ -207,32 +207,41 @@ def _cmd_analyze(args):
         progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
         lang=_lang(args), patient_note=args.note_for_patient,
     )
-    _print_outputs(res)
+    _print_outputs(res, _lang(args))
     return EXIT_OK
 
 
-def _print_outputs(res):
+def _print_outputs(res, lang="en"):
+    from .i18n import format_number, gettext_for
+
+    _ = gettext_for(lang)
     c = res.summary["counts"]
-    print(f"{c['jerk']} jerks, {c['sustained']} sustained activations in {res.recording.duration:.1f} s.")
+    print(_("{n} jerks, {m} sustained activations in {s} s.").format(
+        n=c["jerk"], m=c["sustained"], s=format_number(res.recording.duration, 1, lang)))
     for k, v in res.outputs.items():
         print(f"  {k:<12} {v}")
+    if "report_html" in res.outputs:
+        print(_("Open the report: {path}").format(path=Path(res.outputs["report_html"]).resolve()))
+    if "patient_html" in res.outputs:
+        print(_("Open the patient summary: {path}").format(path=Path(res.outputs["patient_html"]).resolve()))
 
 
 def _cmd_demo(args):
+    from .i18n import format_number, gettext_for
     from .pipeline import analyze
     from .simulate import demo_recording
 
+    lang = _lang(args)
+    _ = gettext_for(lang)
     sim = demo_recording(seed=args.seed, duration=args.duration)
     res = analyze(sim.recording, out=args.out, truth=sim.truth, progress=not args.quiet, pdf=args.pdf,
-                  hypnogram=getattr(sim, "hypnogram", None), lang=_lang(args), patient_note=args.note_for_patient)
-    _print_outputs(res)
+                  hypnogram=getattr(sim, "hypnogram", None), lang=lang, patient_note=args.note_for_patient)
+    _print_outputs(res, lang)
     sc = res.summary.get("truth", {}).get("jerk_scores", {})
     if sc.get("f1") is not None:
-        print(
-            f"Against the simulation's truth ({sc['n_truth']} jerks): precision {sc['precision']:.3f}, "
-            f"recall {sc['recall']:.3f}, F1 {sc['f1']:.3f}."
-        )
-    print(f"Open the report: {Path(res.outputs['report_html']).resolve()}")
+        print(_("Against the simulation's truth ({n} jerks): precision {precision}, recall {recall}, F1 {f1}.").format(
+            n=sc["n_truth"], precision=format_number(sc["precision"], 3, lang),
+            recall=format_number(sc["recall"], 3, lang), f1=format_number(sc["f1"], 3, lang)))
     return EXIT_OK
 
 

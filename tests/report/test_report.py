@@ -116,3 +116,23 @@ def test_assessment_section_with_history(tmp_path):
     html = (tmp_path / "report.html").read_text()
     assert "Clinical assessment" in html and "prion" in html.lower()
     assert any("Red flag" in line for line in key_findings(summary))
+
+
+def test_patient_summary_written(demo_out):
+    """analyze writes patient.html (and patient.pdf with pdf=True) next to the report, in English by default."""
+    out, res = demo_out
+    page = (out / "patient.html").read_text(encoding="utf-8")
+    assert res.outputs["patient_html"] == out / "patient.html"
+    assert '<html lang="en">' in page and "What is myoclonus?" in page
+    assert "Your doctor will tell you what kind of myoclonus this is" in page  # no history: no type invented
+    assert (out / "patient.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_key_findings_french():
+    summary = {"recording": {"duration_s": 90.0}, "counts": {"jerk": 1, "sustained": 2},
+               "rate_per_min": {"jerk": 0.6667}, "per_channel": {"a": {"counts": {"jerk": 1}}},
+               "duration_ms": {"median": 41.6}}
+    assert key_findings(summary)[0] == "1 jerk in 1.5 min (0.7 per minute) over 1 muscle, median duration 42 ms; 2 sustained activations."
+    assert key_findings(summary, lang="fr")[0] == (
+        "1 secousse en 1,5 min (0,7 par minute) sur 1 muscle, durée médiane 42 ms ; 2 activations soutenues.")

@@ -8,6 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from .._logging import logger
+from ..i18n import N_, format_number, gettext_for
+from ..i18n.labels import label
 from .._validate import MyoclonusInputError, _check_path_exists
 from ._conditions import evaluate
 from ._data import load_data, reference
@@ -17,7 +19,7 @@ from ._history import ARRAY_FIELDS, load_history
 __all__ = ["assess", "Assessment", "DISCLAIMER", "CLINICAL_TYPES", "load_summary"]
 
 #: Shown in every assessment and report section.
-DISCLAIMER = (
+DISCLAIMER = N_(
     "Decision support, not a diagnosis. This assessment ranks clinical types of myoclonus from the "
     "findings entered and published rules; it can be wrong, is only as good as its inputs, and does not "
     "replace the judgement of the treating clinician. Treatment lines summarise the literature and are "
@@ -163,7 +165,7 @@ def _summary_facts(summary):
     return facts
 
 
-def _extract(history, summary):
+def _extract(history, summary, _=lambda m: m):
     """Facts (name -> value), evidence text per fact, drug matches, present input fields."""
     facts, shown = {}, {}
     present = {k for k in history if k != "notes"}
@@ -207,9 +209,9 @@ def _extract(history, summary):
             facts["drug_recently_changed"] = True
         elif events is not None or changed:
             facts["drug_recently_changed"] = False
-        text = ", ".join(f"{m['given']} ({m['generic']}, {m['class']})" for m in hit) or "none in the drug table"
+        text = ", ".join(f"{m['given']} ({m['generic']}, {m['class']})" for m in hit) or _("none in the drug table")
         for f in _DRUG_FACTS:
-            shown[f] = f"medications: {text}"
+            shown[f] = _("medications: {text}").format(text=text)
     if "labs" in history:
         lf, ls = _lab_facts(history["labs"])
         facts.update(lf)
@@ -270,8 +272,35 @@ class Assessment:
     Not a diagnosis; see :data:`DISCLAIMER`.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, *, lang="en", inputs=None):
         self._data = data
+        self._lang = lang
+        self._inputs = inputs
+
+    @property
+    def lang(self):
+        """str: language of the texts (``'en'`` or ``'fr'``)."""
+        return self._lang
+
+    def localized(self, lang):
+        """Return this assessment with its texts in ``lang`` (same ranking, flags and steps).
+
+        Parameters
+        ----------
+        lang : str
+            ``'en'`` or ``'fr'``.
+
+        Returns
+        -------
+        assessment : Assessment
+            ``self`` when already in ``lang``.
+        """
+        if lang == self._lang:
+            return self
+        if self._inputs is None:  # built from a dict: translate what the catalog knows
+            return Assessment(_translate_dict(self._data, lang), lang=lang)
+        hist, summ, source, summary_source = self._inputs
+        return _run(copy.deepcopy(hist), copy.deepcopy(summ), source, summary_source, lang)
 
     @property
     def top_type(self):
@@ -335,19 +364,36 @@ class Assessment:
         -------
         lines : list of str
         """
+        lang = self._lang
+        _ = gettext_for(lang)
+
+        def num(x):
+            return format_number(x, 2, lang)
+
         ct = self._data["clinical_type"]
         r = ct["ranking"]
-        sub = f" ({ct['subtype'].replace('_', ' ')})" if ct["subtype"] else ""
+        if lang == "en":  # identifiers, as in the JSON
+            t0, t1 = r[0]["type"], r[1]["type"]
+            sub = f" ({ct['subtype'].replace('_', ' ')})" if ct["subtype"] else ""
+        else:
+            t0, t1 = label("type", r[0]["type"], lang), label("type", r[1]["type"], lang)
+            sub = f" ({label('subtype', ct['subtype'], lang)})" if ct["subtype"] else ""
         lines = [
-            f"Most supported clinical type: {r[0]['type']}{sub}, score {r[0]['score']:.2f}; "
-            f"next: {r[1]['type']} {r[1]['score']:.2f}."
+            _("Most supported clinical type: {type}{subtype}, score {score}; next: {next} {next_score}.").format(
+                type=t0, subtype=sub, score=num(r[0]["score"]), next=t1, next_score=num(r[1]["score"]))
         ]
         for rf in self._data["red_flags"]:
-            lines.append(f"Red flag ({rf['urgency']}): {rf['pattern']}. {rf['action']}")
+            urgency = rf["urgency"] if lang == "en" else label("urgency", rf["urgency"], lang)
+            lines.append(_("Red flag ({urgency}): {pattern}. {action}").format(
+                urgency=urgency, pattern=rf["pattern"], action=rf["action"]))
         wh = [w["input"] for w in self._data["would_help"]]
-        conf = f"Confidence {self._data['confidence']:.2f}"
-        lines.append(conf + (f"; would help: {', '.join(wh[:6])}{' ...' if len(wh) > 6 else ''}." if wh else "."))
-        lines.append("Decision support, not a diagnosis.")
+        conf = _("Confidence {confidence}").format(confidence=num(self._data["confidence"]))
+        if wh:
+            lines.append(_("{confidence}; would help: {inputs}.").format(
+                confidence=conf, inputs=", ".join(wh[:6]) + (" ..." if len(wh) > 6 else "")))
+        else:
+            lines.append(conf + ".")
+        lines.append(_("Decision support, not a diagnosis."))
         return lines
 
     def _repr_html_(self):
@@ -361,7 +407,7 @@ class Assessment:
                 f"red_flags={self.red_flag_ids}>")
 
 
-def assess(history, *, summary=None):
+def assess(history, *, summary=None, lang="en"):
     """Rank the clinical types of myoclonus for one patient, with reasons and references.
 
     Parameters
@@ -384,15 +430,45 @@ def assess(history, *, summary=None):
     -----
     Decision support, not a diagnosis (:data:`DISCLAIMER`). Every rule is in
     ``myoclonus/assess/data/rules.yaml`` with its reference. Free-text ``notes`` are
-    reported verbatim and never parsed into findings.
+    reported verbatim and never parsed into findings. ``lang`` (``'en'`` or ``'fr'``) sets the
+    language of the texts (findings, red flags, next steps, treatment lines, reasons, disclaimer);
+    identifiers, scores and evidence values do not change.
     """
+    from ..i18n import resolve_lang
+
+    lang = resolve_lang(lang)
     source = str(history) if not isinstance(history, dict) else "dict"
     hist = load_history(history)
     summ, summary_source = None, None
     if summary is not None:
         summ = load_summary(summary)
         summary_source = "dict" if isinstance(summary, dict) else str(summary)
-    facts, shown, matches, present = _extract(hist, summ)
+    return _run(hist, summ, source, summary_source, lang)
+
+
+def _translate_dict(d, lang):
+    """Translate the texts of an assessment dict whose templates are known (best effort)."""
+    _ = gettext_for(lang)
+    d = copy.deepcopy(d)
+    for row in d["clinical_type"]["ranking"]:
+        for r in row["reasons"]:
+            r["finding"] = _(r["finding"])
+    d["clinical_type"]["note"] = _(d["clinical_type"]["note"])
+    for rf in d["red_flags"]:
+        rf["pattern"], rf["action"] = _(rf["pattern"]), _(rf["action"])
+    for key in ("next_steps", "treatment_considerations"):
+        for item in d[key]:
+            item["text"] = _(item["text"])
+    for w in d["would_help"]:
+        w["why"] = _(w["why"])
+    d["disclaimer"] = _(d["disclaimer"])
+    return d
+
+
+def _run(hist, summ, source, summary_source, lang):
+    _ = gettext_for(lang)
+    inputs = (copy.deepcopy(hist), copy.deepcopy(summ), source, summary_source)
+    facts, shown, matches, present = _extract(hist, summ, _)
 
     deps = {}
     for d in _RULES["derived"]:
@@ -424,7 +500,7 @@ def assess(history, *, summary=None):
                 subs[(t, eff["subtype"])] += w
             reasons[t].append({
                 "rule": rule["id"],
-                "finding": rule["finding"],
+                "finding": _(rule["finding"]),
                 "direction": "supports" if w > 0 else "argues_against",
                 "weight": w,
                 "applies_to": eff.get("subtype") if eff.get("scope") == "subtype" else t,
@@ -462,18 +538,19 @@ def assess(history, *, summary=None):
         if field in present:
             have += item["weight"]
         else:
-            would_help.append({"input": field, "why": item["why"]})
+            would_help.append({"input": field, "why": _(item["why"])})
     if "labs" in hist:
         missing_groups = [g for g, keys in _LAB_GROUPS.items() if not any(k in hist["labs"] for k in keys)]
         if missing_groups:
             lab_w = next(i["weight"] for i in _WORKUP["would_help"] if i["field"] == "labs")
             have -= lab_w * len(missing_groups) / len(_LAB_GROUPS)
             would_help.append({"input": "labs: " + ", ".join(missing_groups),
-                               "why": "metabolic causes cannot be excluded without these values"})
+                               "why": _("metabolic causes cannot be excluded without these values")})
     for m in matches:
         if not m["matched"] and m["suggestion"]:
             would_help.append({"input": f"medications: {m['given']!r}",
-                               "why": f"not in the drug table; did you mean {m['suggestion']!r}? (not assumed)"})
+                               "why": _("not in the drug table; did you mean {suggestion}? (not assumed)").format(
+                                   suggestion=repr(m["suggestion"]))})
     completeness = have / total_w if total_w else 0.0
     s1, s2 = net[order[0]] / total, net[order[1]] / total
     separation = (s1 - s2) / s1 if s1 > 0 else 0.0
@@ -483,10 +560,11 @@ def assess(history, *, summary=None):
     def _context():
         hit = [m for m in matches if m["matched"]]
         return {
-            "drugs": ", ".join(sorted({m["generic"] for m in hit})) or "the listed drugs",
+            "drugs": ", ".join(sorted({m["generic"] for m in hit})) or _("the listed drugs"),
             "worsening_drugs": ", ".join(sorted({m["generic"] for m in hit if m["worsens_myoclonic_epilepsy"]})),
-            "serotonergic_drugs": ", ".join(sorted({m["generic"] for m in hit if m["serotonergic"]})) or "none listed",
-            "origin": f"origin {facts['origin']}" if facts.get("origin") else "origin not stated",
+            "serotonergic_drugs": ", ".join(sorted({m["generic"] for m in hit if m["serotonergic"]})) or _("none listed"),
+            "origin": (_("origin {origin}").format(origin=facts["origin"] if lang == "en" else label("origin", facts["origin"], lang))
+                       if facts.get("origin") else _("origin not stated")),
         }
 
     ctx = _context()
@@ -494,8 +572,8 @@ def assess(history, *, summary=None):
     for rf in _RULES["red_flags"]:
         used = set()
         if evaluate(rf["when"], facts, present, used) is True:
-            red_flags.append({"id": rf["id"], "urgency": rf["urgency"], "pattern": rf["pattern"],
-                              "action": rf["action"], "evidence": _evidence(used, facts, shown, deps),
+            red_flags.append({"id": rf["id"], "urgency": rf["urgency"], "pattern": _(rf["pattern"]),
+                              "action": _(rf["action"]), "evidence": _evidence(used, facts, shown, deps),
                               "references": _refs(rf["refs"], ref_used)})
     red_flags.sort(key=lambda r: _URGENCY_ORDER.get(r["urgency"], 9))
 
@@ -503,7 +581,7 @@ def assess(history, *, summary=None):
         out = []
         for item in table:
             if evaluate(item.get("when"), facts, present) is True:
-                out.append({"id": item["id"], "text": _fmt(item["text"], ctx),
+                out.append({"id": item["id"], "text": _fmt(_(item["text"]), ctx),
                             "references": _refs(item["refs"], ref_used)})
         return out
 
@@ -519,7 +597,7 @@ def assess(history, *, summary=None):
             "top": top,
             "subtype": subtype,
             "subtype_scores": sub_scores,
-            "note": "Scores are the relative weight of the listed evidence (summing to 1), not probabilities.",
+            "note": _("Scores are the relative weight of the listed evidence (summing to 1), not probabilities."),
         },
         "red_flags": red_flags,
         "next_steps": next_steps,
@@ -534,7 +612,7 @@ def assess(history, *, summary=None):
         },
         "notes": hist.get("notes"),
         "references": sorted(ref_used.values(), key=lambda r: r["citation"]),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": _(DISCLAIMER),
     }
     logger.info("assessment: top %s/%s, confidence %.2f, %d red flag(s)", top, subtype, confidence, len(red_flags))
-    return Assessment(data)
+    return Assessment(data, lang=lang, inputs=inputs)

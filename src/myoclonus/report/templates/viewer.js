@@ -7,6 +7,11 @@
   var canvas = document.getElementById("viewer");
   if (!el || !canvas) { return; }
   var P = JSON.parse(el.textContent);
+  var T = {window: "Full-resolution window {i} of {n}: ", overview: "Overview (min/max envelope): ",
+           scaled: " s. Each trace is scaled to its own maximum (uV).", decimal: "."};
+  var tl = document.getElementById("viewer-i18n");
+  if (tl) { var tt = JSON.parse(tl.textContent); for (var k in tt) { T[k] = tt[k]; } }
+  function fx(v) { return v.toFixed(2).replace(".", T.decimal); }
   var COLORS = ["rgba(214,39,40,0.30)", "rgba(31,119,180,0.22)", "rgba(44,160,44,0.30)",
                 "rgba(148,103,189,0.30)", "rgba(128,128,128,0.30)"];
 
@@ -63,12 +68,12 @@
       ctx.stroke();
     });
     ctx.fillStyle = "#444";
-    ctx.fillText(state.t0.toFixed(2) + " s", left, H - 4);
-    var label = state.t1.toFixed(2) + " s";
+    ctx.fillText(fx(state.t0) + " s", left, H - 4);
+    var label = fx(state.t1) + " s";
     ctx.fillText(label, W - 10 - ctx.measureText(label).width, H - 4);
     if (info) {
-      info.textContent = (state.win >= 0 ? "Full-resolution window " + (state.win + 1) + " of " + P.windows.length + ": "
-        : "Overview (min/max envelope): ") + state.t0.toFixed(2) + "-" + state.t1.toFixed(2) + " s. Each trace is scaled to its own maximum (uV).";
+      info.textContent = (state.win >= 0 ? T.window.replace("{i}", state.win + 1).replace("{n}", P.windows.length)
+        : T.overview) + fx(state.t0) + "-" + fx(state.t1) + T.scaled;
     }
   }
   function showWindow(i) {

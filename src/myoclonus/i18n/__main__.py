@@ -1,0 +1,5 @@
+import sys
+
+from ._catalog import main
+
+sys.exit(main())
