@@ -11,7 +11,20 @@ from scipy import signal
 from ._logging import logger
 from ._validate import MyoclonusUsageError, _check_range
 
-__all__ = ["bandpass", "clamp_band", "moving_rms", "robust_noise_floor"]
+__all__ = [
+    "MAINS_CANDIDATES",
+    "MAINS_MIN_DB",
+    "acc_magnitude",
+    "bandpass",
+    "clamp_band",
+    "detect_mains",
+    "jerk_signal",
+    "moving_rms",
+    "notch",
+    "preprocess_emg",
+    "robust_noise_floor",
+    "tkeo",
+]
 
 
 def clamp_band(l_freq, h_freq, sfreq):
@@ -126,3 +139,168 @@ def robust_noise_floor(env, sfreq, *, window=0.5, quantile=0.2):
     level = float(np.median(quiet))
     spread = float(1.4826 * np.median(np.abs(quiet - level)))
     return level, spread
+
+
+# ---------------------------------------------------------------------------------------------
+# Mains notch, TKEO, accelerometer signals
+
+
+#: Mains candidates (Hz) for automatic notch selection.
+MAINS_CANDIDATES = (50.0, 60.0)
+#: A mains line must stand this many dB above the neighbouring spectrum to be notched.
+MAINS_MIN_DB = 10.0
+
+
+def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, max_seconds=60.0):
+    """Detect mains interference (50 or 60 Hz) from the power spectrum.
+
+    The power at each candidate frequency and its harmonics below Nyquist (Welch, 1 s segments on
+    at most ``max_seconds`` of data) is compared with the median power 2-8 Hz away; the candidate
+    whose line stands highest, if it is at least ``min_db`` dB above its neighbourhood, is returned.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+    sfreq : float
+        Hz.
+    candidates : tuple of float
+        Mains frequencies to test (Hz).
+    min_db : float
+        Minimum line-to-neighbourhood ratio in dB.
+    max_seconds : float
+        Length of data analysed (s), from the start.
+
+    Returns
+    -------
+    freq : float | None
+        Detected mains frequency in Hz, or None.
+    ratio_db : float
+        Line-to-neighbourhood ratio of the best candidate (dB).
+    """
+    x = np.asarray(x, dtype=np.float64).ravel()[: int(max_seconds * sfreq)]
+    nper = int(min(x.size, round(sfreq)))
+    if nper < 16:
+        return None, 0.0
+    f, p = signal.welch(x - np.mean(x), sfreq, nperseg=nper)
+    best, best_db = None, -np.inf
+    for f0 in candidates:
+        ratios = []
+        for h in range(1, 4):
+            fh = f0 * h
+            if fh + 8 >= sfreq / 2:
+                break
+            line = p[np.abs(f - fh) <= 1.0].max()
+            near = p[(np.abs(f - fh) >= 2) & (np.abs(f - fh) <= 8)]
+            ratios.append(10 * np.log10(max(line, 1e-300) / max(np.median(near), 1e-300)))
+        if ratios and max(ratios) > best_db:
+            best, best_db = f0, float(max(ratios))
+    if best is None or best_db < min_db:
+        return None, float(best_db) if np.isfinite(best_db) else 0.0
+    return best, best_db
+
+
+def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, log=None):
+    """Zero-phase IIR notch at ``freq`` and its harmonics up to ``h_freq`` (or 0.45 x sfreq).
+
+    Parameters
+    ----------
+    data : ndarray, shape (..., n_times)
+    sfreq, freq : float
+        Hz.
+    h_freq : float | None
+        Highest harmonic to notch (Hz).
+    quality : float
+        Quality factor (bandwidth = freq / quality: 1.7 Hz at 50 Hz).
+    log : list | None
+        Description appended here.
+    """
+    _check_range("freq", freq, 0, sfreq / 2, unit="Hz", inclusive=False)
+    top = 0.45 * sfreq if h_freq is None else min(h_freq, 0.45 * sfreq)
+    out = np.asarray(data, dtype=np.float64)
+    harmonics = [freq * k for k in range(1, 20) if freq * k <= top]
+    if not harmonics:
+        return out.copy()
+    sos = np.concatenate(
+        [signal.tf2sos(*signal.iirnotch(fh, quality, fs=sfreq)) for fh in harmonics], axis=0
+    )
+    padlen = min(out.shape[-1] - 1, 3 * (2 * len(sos) + 1))
+    out = signal.sosfiltfilt(sos, out, axis=-1, padlen=max(padlen, 0))
+    desc = f"IIR notch {', '.join(f'{h:g}' for h in harmonics)} Hz (Q={quality:g}), zero-phase"
+    logger.debug("Filter: %s", desc)
+    if log is not None:
+        log.append(desc)
+    return out
+
+
+def tkeo(x):
+    """Teager-Kaiser energy operator ``x[n]^2 - x[n-1] x[n+1]`` (edges repeated).
+
+    Li X, Zhou P, Aruin AS (2007). Teager-Kaiser energy operation of surface EMG improves muscle
+    activity onset detection. Ann Biomed Eng 35:1532-1538. doi:10.1007/s10439-007-9320-z
+    """
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    out[..., 1:-1] = x[..., 1:-1] ** 2 - x[..., :-2] * x[..., 2:]
+    if x.shape[-1] > 2:
+        out[..., 0] = out[..., 1]
+        out[..., -1] = out[..., -2]
+    else:
+        out[...] = x**2
+    return out
+
+
+def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", baseline_hp=None, log=None):
+    """EMG preprocessing: optional baseline high-pass, mains notch, band-pass (all zero-phase).
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        EMG in microvolts.
+    sfreq : float
+        Hz.
+    l_freq, h_freq : float
+        Band-pass edges (Hz); ``h_freq`` clamped below Nyquist. 20-450 Hz keeps surface-EMG power
+        and removes movement artefact (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027).
+    notch_freq : 'auto' | float | None
+        Mains frequency to notch; 'auto' detects 50/60 Hz (:func:`detect_mains`), None skips.
+    baseline_hp : float | None
+        Extra high-pass (Hz) applied first, for strongly drifting baselines.
+    log : list | None
+        Descriptions of the filters applied are appended here.
+
+    Returns
+    -------
+    filtered : ndarray, same shape, microvolts.
+    """
+    y = np.asarray(x, dtype=np.float64)
+    y = y - np.mean(y, axis=-1, keepdims=True)  # no DC step at the edges of the zero-phase filters
+    if baseline_hp is not None:
+        y = bandpass(y, sfreq, baseline_hp, None, order=2, log=log)
+    lo, hi = clamp_band(l_freq, h_freq, sfreq)
+    if notch_freq == "auto":
+        f0, ratio = detect_mains(y if y.ndim == 1 else y[0], sfreq)
+        if f0 is not None and log is not None:
+            log.append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
+    else:
+        f0 = notch_freq
+    if f0 is not None and f0 < 0.45 * sfreq:
+        y = notch(y, sfreq, f0, h_freq=hi, log=log)
+    return bandpass(y, sfreq, lo, hi, log=log)
+
+
+def acc_magnitude(data):
+    """Euclidean norm across axes (first axis) of an accelerometer array ``(n_axes, n_times)``."""
+    data = np.atleast_2d(np.asarray(data, dtype=np.float64))
+    return np.sqrt(np.einsum("ij,ij->j", data, data))
+
+
+def jerk_signal(data, sfreq, *, l_freq=0.5, h_freq=30.0, log=None):
+    """Magnitude of the jerk (time derivative of acceleration) of a 1-3 axis accelerometer.
+
+    Each axis is band-passed ``l_freq``-``h_freq`` Hz (removes gravity and sensor noise), then
+    differentiated; the Euclidean norm across axes is returned (m/s^3).
+    """
+    data = np.atleast_2d(np.asarray(data, dtype=np.float64))
+    filt = bandpass(data, sfreq, l_freq, h_freq, order=2, log=log)
+    d = np.gradient(filt, axis=-1) * sfreq
+    return acc_magnitude(d)

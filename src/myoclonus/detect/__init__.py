@@ -1,4 +1,4 @@
-"""Detection of jerks, sustained activity, silent periods and accelerometer jerks."""
-from .engine import DEFAULTS, DetectionResult, detect_bursts, detect_jerks
+"""Detection of jerks, sustained activity, artifacts, silent periods and accelerometer jerks."""
+from .engine import DEFAULTS, METHODS, MIN_SFREQ, WARN_SFREQ, DetectionResult, detect_bursts, detect_channel, detect_jerks
 
-__all__ = ["DEFAULTS", "DetectionResult", "detect_bursts", "detect_jerks"]
+__all__ = ["DEFAULTS", "METHODS", "MIN_SFREQ", "WARN_SFREQ", "DetectionResult", "detect_bursts", "detect_channel", "detect_jerks"]

