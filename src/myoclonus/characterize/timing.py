@@ -179,7 +179,7 @@ def rhythm_analysis(
     cv_rhythmic=CV_RHYTHMIC,
     cv_semi=CV_SEMI_RHYTHMIC,
     min_jerks=10,
-    pause_factor=3.0,
+    pause_factor=1.8,
 ):
     """Regularity of a jerk train: interval CV, spectral peak with a Poisson test, and a verdict.
 
@@ -201,6 +201,10 @@ def rhythm_analysis(
         CV thresholds, see :data:`CV_RHYTHMIC` and :data:`CV_SEMI_RHYTHMIC`. The CV used for the
         verdict ignores pauses longer than ``pause_factor`` x the median interval (intermittent
         runs of a regular rhythm), and is reported as ``cv_within_runs``.
+    pause_factor : float
+        Default 1.8 (package convention): an interval of about twice the median is a pause or one
+        missed (undetected) jerk of the rhythm, not timing jitter, so it is left out of the CV; for
+        an irregular (Poisson) train the CV of the remaining intervals stays above 0.5.
     min_jerks : int
         Fewer jerks give ``'insufficient_data'``.
 
