@@ -262,9 +262,14 @@ def analyze(
     steps = ["read", "detect", "characterize", "physiology", "assess", "outputs"]
     bar = tqdm(total=len(steps), desc="Analysis", unit="step", disable=not progress, leave=False)
 
-    def advance(name):
-        bar.set_postfix_str(name)
+    def advance(done):
+        """Mark step ``done`` finished and show the next one in the bar."""
         bar.update(1)
+        i = steps.index(done)
+        if i + 1 < len(steps):
+            bar.set_postfix_str(steps[i + 1])
+
+    bar.set_postfix_str(steps[0])
 
     if not isinstance(recording, Recording):
         recording = read_recording(recording, keep_identity=keep_identity)
