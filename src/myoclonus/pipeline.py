@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from ._json import jsonable
 from ._logging import logger, verbose
 from ._validate import MyoclonusUsageError
 from .detect import detect_jerks
@@ -119,32 +120,12 @@ def _stats(x):
 
 
 def _json_default(o):
-    if isinstance(o, (np.floating,)):
-        return None if not np.isfinite(o) else float(o)
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, (_dt.datetime, _dt.date)):
-        return o.isoformat()
-    if isinstance(o, Path):
-        return str(o)
-    return str(o)
+    return jsonable(o, stringify=True)
 
 
 def _clean(obj):
-    """Replace NaN/inf by None so that summary.json is strict JSON."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    if isinstance(obj, np.floating):
-        return None if not np.isfinite(obj) else float(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
+    """Replace NaN/inf by None and numpy types by Python ones, so that summary.json is strict JSON."""
+    return jsonable(obj)
 
 
 def _has(module, name):

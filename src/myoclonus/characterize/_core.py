@@ -28,24 +28,13 @@ DURATION_BINS_MS = (50.0, 100.0, 300.0)
 #: Tassinari et al. 1998, doi:10.1016/S0013-4694(98)00058-3). Package convention.
 SILENT_PERIOD_WINDOW = 0.3
 
+from .._json import jsonable  # noqa: E402
+
 _BIN_KEYS = ("<50", "50-100", "100-300", ">300")
 
 
 def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items() if not str(k).startswith("_")}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        v = float(obj)
-        return v if np.isfinite(v) else None
-    return obj
+    return jsonable(obj, skip_private=True)
 
 
 def _dist(values_ms):

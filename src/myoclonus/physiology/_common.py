@@ -7,6 +7,8 @@ import scipy.signal as sps
 from .._validate import MyoclonusUsageError, _validate_type
 from ..events import Events
 
+from .._json import jsonable  # noqa: E402
+
 __all__ = []
 
 #: Jerk onsets on different channels closer than this (s) belong to one jerk.
@@ -15,20 +17,7 @@ _CLUSTER_S = 0.1
 
 def _jsonable(obj):
     """Convert numpy scalars/arrays (recursively) to plain Python for JSON."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        v = float(obj)
-        return None if not np.isfinite(v) else v
-    return obj
+    return jsonable(obj)
 
 
 def _jerk_events(events):

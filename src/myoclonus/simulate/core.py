@@ -127,22 +127,11 @@ class SimulationResult:
 
 
 # =========================================================================== helpers
+from .._json import jsonable  # noqa: E402
+
+
 def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        return float(obj) if np.isfinite(obj) else None
-    if obj is None or isinstance(obj, (str, int)):
-        return obj
-    return str(obj)
+    return jsonable(obj, stringify=True)
 
 
 def _resolve_contamination(value, default):
