@@ -43,8 +43,20 @@ def _score(sim, res):
     ignore[pairs[~ok[pairs[:, 0]], 1]] = True
     good = pairs[ok[pairs[:, 0]]]
     n_t, n_d, n_m = int(ok.sum()), int((~ignore).sum()), len(good)
-    err = np.abs(det.onset[good[:, 1]] - tj.onset[good[:, 0]]) * 1000
-    return {"f1": 2 * n_m / (n_t + n_d), "recall": n_m / n_t, "precision": n_m / n_d, "err": err, "n": n_t}
+    signed = (det.onset[good[:, 1]] - tj.onset[good[:, 0]]) * 1000
+    err = np.abs(signed)
+    td = tj.duration[good[:, 0]]
+    derr = np.abs(det.duration[good[:, 1]] - td)
+    dur_ok = (derr <= 0.15 * td) | (derr <= 0.005)
+    # 10-50 ms bin (hits binned by truth duration, other detections by their own duration)
+    dd = det.duration.copy()
+    dd[good[:, 1]] = td
+    short_t = ok & (tj.duration < 0.05)
+    short_d = ~ignore & (dd < 0.05)
+    n_ts, n_ds = int(short_t.sum()), int(short_d.sum())
+    f1_short = 2 * int(short_t[good[:, 0]].sum()) / (n_ts + n_ds) if n_ts else np.nan
+    return {"f1": 2 * n_m / (n_t + n_d), "recall": n_m / n_t, "precision": n_m / n_d, "err": err, "n": n_t,
+            "signed_err": signed, "dur_ok": dur_ok, "f1_short": f1_short}
 
 
 @pytest.mark.parametrize("profile", ["subcortical", "segmental", "propriospinal"])
@@ -91,3 +103,20 @@ def test_simulated_acc_jerks_linked():
     assert -40 <= np.median(d) < 150
     sc = score_events(sim.truth.select("acc_jerk"), acc, tolerance=0.05, by_channel=False)
     assert sc["recall"] >= 0.5
+
+
+def test_simulated_durations():
+    # offsets at the end of the fitted decay ramp (DEFAULTS['ramp_fit']): measured 0.796 on subcortical
+    # 60 s seed 1 (0.68 with the step change point)
+    sim, res = _run("subcortical")
+    sc = _score(sim, res)
+    assert np.mean(sc["dur_ok"]) >= 0.75
+    assert np.median(sc["err"]) <= 3.0
+
+
+def test_simulated_cortical_short_bin():
+    # the weak spot (fluctuations of postural EMG under cortical beta drive): measured F1 0.779 on the
+    # 10-50 ms bin, 60 s seed 1 (target 0.95 not reached, see benchmarks/README.md)
+    sim, res = _run("cortical")
+    sc = _score(sim, res)
+    assert sc["f1_short"] >= 0.74
