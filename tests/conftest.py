@@ -38,3 +38,4 @@ def _quiet_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
+

@@ -6,7 +6,6 @@ import html as _html
 import importlib.util
 import json
 import re
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,8 +18,6 @@ from myoclonus.report import render_patient_summary, write_patient_summary
 from myoclonus.report.patient import TYPE_TEXTS, patient_document, patient_text
 from myoclonus.simulate import demo_recording
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HISTORY = {"age": 70, "course": "rapidly_progressive", "cognition": "rapid_decline",
            "eeg": ["periodic_sharp_wave_complexes"], "medications": ["sertraline"]}
 
@@ -279,24 +276,13 @@ def test_readability(base_result):
     assert min(results["fr"]) >= FR_MIN_EASE, results["fr"]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_french_documents_render_in_headless_chromium(outputs):
-    pw = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) not installed")
+    from _browser import ARTIFACTS, chromium_page, image_sizes
+
     d, _ = outputs["fr"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors = []
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: errors.append(f"network request: {r.url}") if r.url.startswith("http") else None)
+    with chromium_page() as (page, errors):
         page.goto((d / "report.html").as_uri(), wait_until="load")
-        sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
+        sizes = image_sizes(page)
         assert len(sizes) >= 4 and all(c and w > 0 and h > 0 for c, w, h in sizes)
         assert page.get_attribute("#viewer", "data-ready") == "1"
         page.click("#viewer-next")
@@ -305,11 +291,10 @@ def test_french_documents_render_in_headless_chromium(outputs):
         assert "secousses en" in page.inner_text("#key-findings")
         page.screenshot(path=str(ARTIFACTS / "report_fr.png"), full_page=True)
         page.goto((d / "patient.html").as_uri(), wait_until="load")
-        sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
+        sizes = image_sizes(page)
         assert len(sizes) == 1 and all(c and w > 0 and h > 0 for c, w, h in sizes)
         assert "Quand demander de l'aide vite" in page.inner_text("body")
         page.emulate_media(media="print")
         page.screenshot(path=str(ARTIFACTS / "patient_fr.png"), full_page=True)
-        browser.close()
     assert errors == []
     assert (ARTIFACTS / "patient_fr.png").stat().st_size > 10_000

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,8 +11,6 @@ from myoclonus.pipeline import analyze
 from myoclonus.report import key_findings
 from myoclonus.simulate import demo_recording
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -74,25 +69,14 @@ def test_autoescape(demo_out, tmp_path):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_renders_in_headless_chromium(demo_out):
-    pw = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) not installed")
+    from _browser import ARTIFACTS, chromium_page, image_sizes
+
     out, _ = demo_out
     summary = json.loads((out / "summary.json").read_text())
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors = []
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: errors.append(f"network request: {r.url}") if r.url.startswith("http") else None)
+    with chromium_page() as (page, errors):
         page.goto((out / "report.html").as_uri(), wait_until="load")
-        sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
+        sizes = image_sizes(page)
         assert len(sizes) >= 4 and all(c and w > 0 and h > 0 for c, w, h in sizes)
         assert page.get_attribute("#viewer", "data-ready") == "1"
         page.click("#viewer-next")
@@ -100,7 +84,6 @@ def test_renders_in_headless_chromium(demo_out):
         text = page.inner_text("#key-findings")
         assert f"{summary['counts']['jerk']} jerks in" in text
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-        browser.close()
     assert errors == []
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
 
@@ -109,7 +92,7 @@ def test_assessment_section_with_history(tmp_path):
     sim = demo_recording(seed=1, duration=20.0)
     history = {"age": 70, "course": "rapidly_progressive", "cognition": "rapid_decline",
                "eeg": ["periodic_sharp_wave_complexes"], "imaging": ["diffusion_restriction_cortical_ribboning"]}
-    res = analyze(sim.recording, out=tmp_path, history=history, physiology=False)
+    analyze(sim.recording, out=tmp_path, history=history, physiology=False)
     summary = json.loads((tmp_path / "summary.json").read_text())
     top = summary["assessment"]["clinical_type"]["ranking"][0]
     assert top["type"] == "symptomatic" and summary["assessment"]["clinical_type"]["subtype"] == "prion_cjd"

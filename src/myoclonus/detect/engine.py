@@ -31,7 +31,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from .. import __version__
 from .._logging import logger, verbose
@@ -54,7 +53,6 @@ from .bursts import (
     slow_rise_glr,
     rise_times,
     refine_onsets,
-    segment_max,
     segment_rms,
     tail_factor,
 )
@@ -359,7 +357,6 @@ def detect_channel(
     reasons = np.full(len(on), "", dtype=object)
     # ---------------------------------------------------------------- artifacts
     if len(on):
-        art_s = np.concatenate([fs, cs]) if (len(fs) or len(cs)) else np.zeros(0, int)
         if len(cs):
             reasons[_overlaps(on, off, cs, ce)] = "saturation"
         if len(fs):
@@ -376,7 +373,6 @@ def detect_channel(
             locked = ((d_prev >= 0) & (d_prev <= 0.08 * sfreq)) | ((d_next >= 0) & (d_next <= 0.05 * sfreq))
             short = (off - on) <= 0.12 * sfreq
             reasons[(reasons == "") & locked & short & (rms < ecg_k * level[on])] = "ecg"
-        del art_s
         kinds[reasons != ""] = "artifact"
         # saturation / flat candidates are reported once, as the stretch itself
         drop = np.isin(reasons, ["saturation", "flat"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .._logging import logger
 from .._validate import (
     MyoclonusInputError,
     MyoclonusUsageError,

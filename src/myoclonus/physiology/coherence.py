@@ -174,7 +174,7 @@ def _coh(Xa, Xb):
 
 
 def _runs(freqs, mask):
-    out, start = [], None
+    out, start, prev = [], None, None
     for f, m in zip(freqs, mask):
         if m and start is None:
             start = f

@@ -12,7 +12,6 @@ import json
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 
 from .. import __version__
 from .._logging import logger
