@@ -18,19 +18,9 @@ import warnings
 
 from myoclonus.physiology import run_physiology
 from myoclonus.simulate import PROFILES, simulate
+from myoclonus.simulate.profiles import EXPECTED_ORIGIN
 
-ACCEPTED = {
-    "cortical": {"cortical"},
-    "cortical_subcortical": {"cortical_subcortical"},
-    "subcortical": {"subcortical"},
-    "propriospinal": {"propriospinal"},
-    "segmental": {"segmental"},
-    "functional": {"functional"},
-    "essential": {"subcortical", "undetermined"},
-    "hypnic": {"subcortical", "undetermined"},
-    "negative": {"cortical", "undetermined"},
-    "healthy": {"undetermined"},
-}
+ACCEPTED = EXPECTED_ORIGIN
 
 
 def run(profiles, seeds, duration, verbose=False):

@@ -9,19 +9,9 @@ from _helpers import features
 from myoclonus.events import Events
 from myoclonus.physiology import ORIGINS, OriginResult, classify_origin, methods, run_physiology
 from myoclonus.simulate import simulate
+from myoclonus.simulate.profiles import EXPECTED_ORIGIN
 
-ACCEPTED = {
-    "cortical": {"cortical"},
-    "cortical_subcortical": {"cortical_subcortical"},
-    "subcortical": {"subcortical"},
-    "propriospinal": {"propriospinal"},
-    "segmental": {"segmental"},
-    "functional": {"functional"},
-    "essential": {"subcortical", "undetermined"},
-    "hypnic": {"subcortical", "undetermined"},
-    "negative": {"cortical", "undetermined"},
-    "healthy": {"undetermined"},
-}
+ACCEPTED = EXPECTED_ORIGIN
 
 # CI runs 1 seed per profile; benchmarks/origin.py runs the 20-seed acceptance table.
 SEEDS = (3,)

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from ..io.sites import SEGMENTS, parse_label
+from ..io.sites import SEGMENTS, cord_position_cm, parse_label
 
 __all__ = [
     "MUSCLE_ROOTS",
@@ -56,30 +56,8 @@ MUSCLE_ROOTS = {
     "rectus_abdominis": "T10", "gluteus": "L5", "quadriceps": "L3", "hamstrings": "S1",
     "tibialis_anterior": "L4", "gastrocnemius": "S1", "soleus": "S1", "leg": "L4",
 }
-# Mean spinal-cord segment lengths (cm) per region after Ko et al. 2004 (doi:10.1038/sj.sc.3101538).
-_SEGMENT_CM = {"C": (8, 1.3), "T": (12, 2.2), "L": (5, 1.2), "S": (5, 0.8)}
 _LEVEL_RX = re.compile(r"\b([CTLS])(\d{1,2})\b", re.I)
 _AXIAL_SEGMENTS = ("neck", "trunk")
-
-
-def cord_position_cm(root):
-    """Centimetres from the rostral end of C1 to the middle of spinal segment ``root``.
-
-    From the mean segment lengths of Ko et al. 2004 (doi:10.1038/sj.sc.3101538): cervical 1.3,
-    thoracic 2.2, lumbar 1.2, sacral 0.8 cm per segment. Returns None for an unknown root.
-    """
-    m = re.fullmatch(r"([CTLS])(\d{1,2})", str(root).upper())
-    if m is None:
-        return None
-    region, k = m.group(1), int(m.group(2))
-    pos = 0.0
-    for reg in "CTLS":
-        count, length = _SEGMENT_CM[reg]
-        if reg == region:
-            k = min(max(k, 1), count)
-            return pos + length * (k - 0.5)
-        pos += count * length
-    return None  # pragma: no cover
 
 
 def channel_cord_position(name, site):

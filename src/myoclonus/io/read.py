@@ -112,8 +112,6 @@ def read_recording(
         _apply_units(rec, units)
     if channel_types is not None:
         rec.set_channel_types(channel_types)
-    if not keep_identity:
-        pass  # identity stays in memory only; describe() omits it
     if check:
         rec.check_plausibility()
         for c in rec.channels:

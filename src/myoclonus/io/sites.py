@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-__all__ = ["BodySite", "parse_label", "CHANNEL_TYPES", "SEGMENTS", "EEG_1020"]
+__all__ = ["BodySite", "parse_label", "cord_position_cm", "CHANNEL_TYPES", "SEGMENTS", "EEG_1020"]
 
 #: Channel types understood by the package.
 CHANNEL_TYPES = ("emg", "eeg", "acc", "ecg", "eog", "resp", "stim", "misc")
@@ -224,3 +224,35 @@ def parse_label(label, *, mne_type=None):
     if mne_type == "eeg" or mne_type is None:
         return "misc", BodySite()
     return "misc", BodySite()
+
+
+#: Mean spinal-cord segment count and length (cm) per region, after Ko et al. 2004
+#: (doi:10.1038/sj.sc.3101538): cervical 1.3, thoracic 2.2, lumbar 1.2, sacral 0.8 cm per segment.
+SPINAL_SEGMENT_CM = {"C": (8, 1.3), "T": (12, 2.2), "L": (5, 1.2), "S": (5, 0.8)}
+
+
+def cord_position_cm(root):
+    """Centimetres from the rostral end of C1 to the middle of spinal segment ``root``.
+
+    Parameters
+    ----------
+    root : str
+        Spinal segment such as ``'C5'``, ``'T10'``, ``'L4'``, ``'S1'`` (case-insensitive).
+
+    Returns
+    -------
+    position : float | None
+        From the mean segment lengths of :data:`SPINAL_SEGMENT_CM` (Ko et al. 2004); None when
+        ``root`` is not a spinal segment name.
+    """
+    m = re.fullmatch(r"([CTLS])(\d{1,2})", str(root).upper())
+    if m is None:
+        return None
+    region, k = m.group(1), int(m.group(2))
+    pos = 0.0
+    for reg in "CTLS":
+        count, length = SPINAL_SEGMENT_CM[reg]
+        if reg == region:
+            return pos + length * (min(max(k, 1), count) - 0.5)
+        pos += count * length
+    return None  # pragma: no cover - the regex admits only C, T, L, S

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 
 from .._validate import MyoclonusUsageError, _check_option
 
@@ -95,8 +94,3 @@ def write_recording(recording, path, *, events=None, keep_identity=False, overwr
         recording=rec_field,
     )
 
-
-def _check_finite(signals, names):  # pragma: no cover - defensive helper
-    for s, n in zip(signals, names):
-        if not np.all(np.isfinite(s)):
-            raise MyoclonusUsageError(f"Channel '{n}' has NaN/inf values; EDF cannot store them.")

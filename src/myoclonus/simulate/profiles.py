@@ -93,11 +93,14 @@ from __future__ import annotations
 import copy
 import re
 
+from ..io.sites import cord_position_cm
+
 __all__ = [
     "PROFILES",
     "PROFILE_NAMES",
     "CONTAMINATION_SWITCHES",
     "MUSCLE_PHYSIOLOGY",
+    "EXPECTED_ORIGIN",
     "REFERENCES",
     "cord_position",
     "muscle_root",
@@ -201,11 +204,6 @@ SEGMENT_DEFAULTS = {
 #: brainstem anatomy; used for the ascending order of reticular reflex myoclonus [Ha77, Br91a].
 BRAINSTEM_NUCLEUS_CM = {"XI": 0.0, "XII": 1.0, "VII": 2.0, "V": 3.0}
 
-# Mean spinal-cord segment lengths (cm) per region, after [Ko04] (cervical ~1.3, thoracic ~2.2,
-# lumbar ~1.2, sacral ~0.8 cm per segment).
-_SEGMENT_CM = {"C": (8, 1.3), "T": (12, 2.2), "L": (5, 1.2), "S": (5, 0.8)}
-
-
 def cord_position(root):
     """Position of the middle of a spinal segment along the cord, in cm caudal to C1.
 
@@ -220,18 +218,10 @@ def cord_position(root):
         Centimetres from the rostral end of C1, from the mean segment lengths of Ko et al. (2004)
         (doi:10.1038/sj.sc.3101538).
     """
-    m = re.fullmatch(r"([CTLS])(\d{1,2})", str(root).upper())
-    if m is None:
+    pos = cord_position_cm(root)
+    if pos is None:
         raise ValueError(f"Spinal segments look like 'C5', 'T10', 'L4' or 'S1', but got {root!r}.")
-    region, k = m.group(1), int(m.group(2))
-    pos = 0.0
-    for reg in "CTLS":
-        count, length = _SEGMENT_CM[reg]
-        if reg == region:
-            k = min(max(k, 1), count)
-            return pos + length * (k - 0.5)
-        pos += count * length
-    return pos  # pragma: no cover
+    return pos
 
 
 _LEVEL_RX = re.compile(r"\b([CTLS])(\d{1,2})\b", re.I)
@@ -714,3 +704,21 @@ PROFILES = {
 
 #: Profile names, in the order of the issue.
 PROFILE_NAMES = tuple(PROFILES)
+
+
+#: Origin classes that count as naming each profile's simulated origin correctly (ground truth for
+#: ``myoclonus.physiology.classify_origin``). Essential myoclonus is thought subcortical and hypnic
+#: jerks are physiological (brainstem), so 'undetermined' is accepted for them; negative myoclonus
+#: (asterixis) is often cortical; the healthy control has no jerks to locate.
+EXPECTED_ORIGIN = {
+    "cortical": frozenset({"cortical"}),
+    "cortical_subcortical": frozenset({"cortical_subcortical"}),
+    "subcortical": frozenset({"subcortical"}),
+    "propriospinal": frozenset({"propriospinal"}),
+    "segmental": frozenset({"segmental"}),
+    "functional": frozenset({"functional"}),
+    "essential": frozenset({"subcortical", "undetermined"}),
+    "hypnic": frozenset({"subcortical", "undetermined"}),
+    "negative": frozenset({"cortical", "undetermined"}),
+    "healthy": frozenset({"undetermined"}),
+}
