@@ -17,6 +17,7 @@ _EXTRAS = {
     "sqlalchemy": "review",
     "alembic": "review",
     "psycopg": "review",
+    "numba": "fast",
 }
 
 
