@@ -8,7 +8,7 @@ import numpy as np
 
 from ..preprocess import bandpass
 
-__all__ = ["runs", "detect_clipping", "detect_flat", "low_frequency_ratio", "mask_from_segments"]
+__all__ = ["runs", "detect_clipping", "clipping_rails", "apply_clipping", "detect_flat", "low_frequency_ratio", "mask_from_segments", "step_scale"]
 
 
 def runs(mask):
@@ -61,21 +61,37 @@ def detect_clipping(x, sfreq, *, min_run=3, tail_bins=200, tail_ratio=0.3, min_t
     level : float | None
         Clipping level (uV, absolute, the larger side), None when not clipped.
     """
+    rails = clipping_rails(x, sfreq, min_run=min_run, tail_bins=tail_bins, tail_ratio=tail_ratio,
+                           min_tail_count=min_tail_count, min_excursions=min_excursions, merge=merge)
+    if rails is None:
+        return np.zeros(0, int), np.zeros(0, int), None
+    s, e = apply_clipping(x, sfreq, rails)
+    return s, e, rails["level"]
+
+
+def clipping_rails(x, sfreq, *, min_run=3, tail_bins=200, tail_ratio=0.3, min_tail_count=5, min_excursions=5, merge=0.05):
+    """The clipping rails of a raw signal (:func:`detect_clipping`'s tests), or None.
+
+    Returns
+    -------
+    rails : dict | None
+        ``values`` (extreme values held for ``min_run`` samples), ``low`` / ``high`` (bounds at or
+        beyond which the histogram-tail test marks samples as clipped, or None), ``level`` (uV),
+        ``min_run`` and ``merge``; :func:`apply_clipping` marks the stretches of any stretch of the
+        same signal with them.
+    """
     x = np.asarray(x, dtype=np.float64)
     if x.size < 10 or not np.isfinite(x).all():
-        return np.zeros(0, int), np.zeros(0, int), None
+        return None
     lo, hi = float(x.min()), float(x.max())
     if hi <= lo:
-        return np.zeros(0, int), np.zeros(0, int), None
-    clipped = np.zeros(x.size, bool)
-    found_level = None
+        return None
+    rails = {"values": [], "low": None, "high": None, "level": None, "min_run": int(min_run), "merge": float(merge)}
     for v in (hi, lo):
-        at = x == v
-        s, e = runs(at)
-        long = (e - s) >= min_run
-        if long.any():
-            clipped |= mask_from_segments(x.size, s[long], e[long])
-            found_level = abs(v) if found_level is None else max(found_level, abs(v))
+        s, e = runs(x == v)
+        if ((e - s) >= min_run).any():
+            rails["values"].append(v)
+            rails["level"] = abs(v) if rails["level"] is None else max(rails["level"], abs(v))
     counts, edges = np.histogram(x, bins=tail_bins, range=(lo, hi))
     for side in ("low", "high"):
         c = counts if side == "low" else counts[::-1]
@@ -88,18 +104,32 @@ def detect_clipping(x, sfreq, *, min_run=3, tail_bins=200, tail_ratio=0.3, min_t
             n_exc = 1 + int(np.sum((s[1:] - e[:-1]) > merge * sfreq)) if len(s) else 0
             if n_exc < min_excursions:
                 continue
-            clipped |= at
+            rails[side] = lo + 2 * width if side == "low" else hi - 2 * width
             lvl = abs(lo) if side == "low" else abs(hi)
-            found_level = lvl if found_level is None else max(found_level, lvl)
-    if found_level is None:
-        return np.zeros(0, int), np.zeros(0, int), None
+            rails["level"] = lvl if rails["level"] is None else max(rails["level"], lvl)
+    return None if rails["level"] is None else rails
+
+
+def apply_clipping(x, sfreq, rails):
+    """Clipped stretches ``(starts, stops)`` of ``x`` given the ``rails`` of :func:`clipping_rails`."""
+    x = np.asarray(x, dtype=np.float64)
+    clipped = np.zeros(x.size, bool)
+    for v in rails["values"]:
+        s, e = runs(x == v)
+        long = (e - s) >= rails["min_run"]
+        if long.any():
+            clipped |= mask_from_segments(x.size, s[long], e[long])
+    if rails["low"] is not None:
+        clipped |= x <= rails["low"]
+    if rails["high"] is not None:
+        clipped |= x >= rails["high"]
     s, e = runs(clipped)
-    gap = int(round(merge * sfreq))
+    gap = int(round(rails["merge"] * sfreq))
     if len(s) > 1:
         join = (s[1:] - e[:-1]) < gap
         s = s[np.concatenate([[True], ~join])]
         e = e[np.concatenate([~join, [True]])]
-    return s, e, found_level
+    return s, e
 
 
 def detect_flat(x, sfreq, *, min_duration=0.1):
@@ -119,11 +149,12 @@ def detect_flat(x, sfreq, *, min_duration=0.1):
     return s[keep], e[keep]
 
 
-def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05):
+def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05, sd=None):
     """Peak of the low-frequency (1-15 Hz) raw signal over the peak of the EMG band, per burst.
 
     Motion artefacts and electrode pops put most of their energy below the EMG band; a myoclonic
-    EMG burst does not (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027).
+    EMG burst does not (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027). ``sd``: the
+    scale of one-sample steps (:func:`step_scale`), by default of ``raw`` itself.
 
     Returns
     -------
@@ -141,7 +172,8 @@ def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=1
     h = min(h_freq, 0.4 * sfreq)
     lf = bandpass(raw, sfreq, l_freq, h, order=2)
     d = np.abs(np.diff(raw, prepend=raw[:1]))
-    sd = 1.4826 * np.median(d) + 1e-12
+    if sd is None:
+        sd = step_scale(raw)
     p = int(round(pad * sfreq))
     ratio = np.zeros(len(starts))
     step = np.zeros(len(starts))
@@ -156,3 +188,10 @@ def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=1
         # a pop is one jump making up a large part (>= 30%) of the raw excursion; a movement is not
         step_ratio[i] = dm / peak if dm >= 0.3 * np.ptp(raw[lo:hi]) else 0.0
     return ratio, step, step_ratio
+
+
+def step_scale(raw):
+    """Robust SD of the one-sample steps of a raw signal (1.4826 x median absolute first difference)."""
+    raw = np.asarray(raw, dtype=np.float64)
+    d = np.abs(np.diff(raw, prepend=raw[:1]))
+    return float(1.4826 * np.median(d) + 1e-12)

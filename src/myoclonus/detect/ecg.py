@@ -15,18 +15,46 @@ from scipy.ndimage import uniform_filter1d
 
 from ..preprocess import bandpass
 
-__all__ = ["QRS_BAND", "detect_qrs", "is_ecg_like", "subtract_template"]
+__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "subtract_template"]
 
 #: QRS band (Hz) for R-peak detection; most QRS energy lies at 5-30 Hz (Pan & Tompkins 1985).
 QRS_BAND = (5.0, 30.0)
 
 
-def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35):
+def qrs_energy(x, sfreq, *, band=QRS_BAND):
+    """Band-passed signal and Pan-Tompkins energy (squared derivative, 120 ms moving mean).
+
+    Returns
+    -------
+    y : ndarray
+        ``x`` band-passed in ``band`` (order 2, zero-phase).
+    e : ndarray
+        Energy (signal units squared per s squared).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    h = min(band[1], 0.4 * sfreq)
+    y = bandpass(x, sfreq, band[0], h, order=2)
+    e = np.square(np.gradient(y)) * sfreq**2
+    e = uniform_filter1d(e, max(1, int(0.12 * sfreq)), mode="nearest")
+    return y, e
+
+
+def qrs_reference(x, sfreq, *, band=QRS_BAND):
+    """The 99th percentile of the QRS energy of ``x`` (:func:`qrs_energy`), the level
+    :func:`detect_qrs` scales its threshold by; 0.0 for signals under 2 s."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.size < int(2 * sfreq):
+        return 0.0
+    return float(np.percentile(qrs_energy(x, sfreq, band=band)[1], 99))
+
+
+def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None):
     """R-peak samples of an ECG (or of ECG contaminating an EMG).
 
     Pan-Tompkins-like: band-pass ``band``, derivative, square, 120 ms moving mean, peaks at least
     ``min_rr`` s apart (180 bpm) above ``k`` x the 99th percentile of that energy, each R peak placed
-    at the largest absolute band-passed sample within 60 ms.
+    at the largest absolute band-passed sample within 60 ms. ``ref`` (energy units) replaces that
+    99th percentile, e.g. with :func:`qrs_reference` of a longer stretch when detecting in chunks.
 
     Returns
     -------
@@ -35,11 +63,9 @@ def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35):
     x = np.asarray(x, dtype=np.float64)
     if x.size < int(2 * sfreq):
         return np.zeros(0, int)
-    h = min(band[1], 0.4 * sfreq)
-    y = bandpass(x, sfreq, band[0], h, order=2)
-    e = np.square(np.gradient(y)) * sfreq**2
-    e = uniform_filter1d(e, max(1, int(0.12 * sfreq)), mode="nearest")
-    ref = np.percentile(e, 99)
+    y, e = qrs_energy(x, sfreq, band=band)
+    if ref is None:
+        ref = np.percentile(e, 99)
     if ref <= 0:
         return np.zeros(0, int)
     pk, _ = signal.find_peaks(e, height=k * ref, distance=max(1, int(min_rr * sfreq)))
@@ -95,12 +121,14 @@ def is_ecg_like(filt, sfreq, peaks, *, min_beats=8, max_rr_cv=0.2, min_corr=0.6,
     return bool(ok), stats
 
 
-def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3)):
+def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None):
     """Subtract the median QRS template (fitted in scale per beat) from a band-passed EMG.
 
     The template is the sample-wise median of all beats, so occasional jerks coinciding with a beat do
     not enter it; each beat is scaled by its least-squares gain clipped to ``scale_range`` (a jerk
-    inside a beat cannot inflate the gain much), so the jerk survives the subtraction.
+    inside a beat cannot inflate the gain much), so the jerk survives the subtraction. ``template``
+    (from an earlier call, e.g. on the channel's statistics sample) is used instead of the median of
+    these beats.
 
     Returns
     -------
@@ -112,7 +140,7 @@ def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0
     out = np.array(filt, dtype=np.float64, copy=True)
     if len(idx) == 0:
         return out, np.zeros(pre + post)
-    tmpl = np.median(seg, axis=0)
+    tmpl = np.median(seg, axis=0) if template is None else np.asarray(template, float)
     taper = np.ones(pre + post)
     nt = max(1, int(0.01 * sfreq))
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, nt))

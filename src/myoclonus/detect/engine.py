@@ -38,7 +38,7 @@ from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option,
 from ..events import Events
 from ..preprocess import preprocess_emg
 from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
-from .artifacts import detect_clipping, detect_flat, low_frequency_ratio, mask_from_segments
+from .artifacts import apply_clipping, clipping_rails, detect_flat, low_frequency_ratio, mask_from_segments, step_scale
 from .bursts import (
     ENVELOPE_METHODS,
     envelope,
@@ -56,8 +56,9 @@ from .bursts import (
     segment_rms,
     tail_factor,
 )
-from .ecg import detect_qrs, is_ecg_like, subtract_template
+from .ecg import detect_qrs, is_ecg_like, qrs_reference, subtract_template
 from .silent import SILENT_DEFAULTS, detect_silent_periods
+from .stream import CHUNK, plan_chunks, stats_segments, stitch
 
 __all__ = [
     "DEFAULTS",
@@ -199,6 +200,9 @@ def detect_channel(
     sp_tonic_window=_d("sp_tonic_window"),
     sp_min_contrast=_d("sp_min_contrast"),
     log=None,
+    stats=None,
+    core=None,
+    edges=(True, True),
 ):
     """Detect bursts, artifacts and silent periods on one raw EMG channel (pure function).
 
@@ -210,6 +214,15 @@ def detect_channel(
         Hz.
     qrs : ndarray of int | None
         R-peak samples from an ECG channel (same time base), or None to look in the EMG itself.
+    stats : dict | None
+        Channel-wide quantities (:func:`channel_stats`); by default computed from ``raw``.
+    core : tuple of int | None
+        For a chunk of a longer channel: the samples ``[c0, c1)`` of ``raw`` it owns; the output then
+        also has ``owned``, ``head``, ``trunc`` and the core sums used by
+        :func:`myoclonus.detect.stream.stitch`.
+    edges : tuple of bool
+        Whether the start and the end of ``raw`` are the start and end of the record (bursts within
+        ``edge`` s of a record edge are dropped).
     **kwargs
         See :func:`detect_jerks` and :data:`DEFAULTS`.
 
@@ -224,11 +237,18 @@ def detect_channel(
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
     log = [] if log is None else log
-    info = {"warnings": [], "mains_hz": None, "ecg": None, "clip_level_uv": None}
+    arrays = None
+    if stats is None:
+        stats = channel_stats(raw, sfreq, qrs=qrs, method=method, l_freq=l_freq, h_freq=h_freq, notch=notch,
+                              envelope_window=envelope_window, tail_adapt=tail_adapt, ecg=ecg)
+        arrays = stats.pop("_arrays", None)
+    log.extend(stats["log"])
+    clip = stats["clip"]
     rows = []  # (onset, offset, kind, reason)
+    info = {"warnings": list(stats["warnings"]), "mains_hz": stats["mains_hz"], "ecg": stats["ecg"],
+            "clip_level_uv": None if clip is None else clip["level"]}
     finite = np.isfinite(raw)
     if not finite.all():
-        info["warnings"].append(f"{int((~finite).sum())} non-finite samples set to 0 and marked flat")
         raw = np.where(finite, raw, 0.0)
     fs, fe = detect_flat(raw, sfreq)
     if not finite.all():
@@ -236,57 +256,36 @@ def detect_channel(
 
         a, b = runs(~finite)
         fs, fe = _merge_by_onset(np.concatenate([fs, a]), np.concatenate([fe, b]), 0)
-    flat_frac = float(np.sum(fe - fs)) / max(n, 1)
     empty_info = dict(info, noise_floor_uv=0.0, threshold_on_uv=0.0, threshold_off_uv=0.0)
-    if n < 8 or np.ptp(raw) == 0 or flat_frac > 0.9:
-        info["warnings"].append("channel is flat (disconnected?): no detection")
-        return _pack([(0, n, "artifact", "flat")], raw, raw, sfreq, 0.0, k_on, empty_info, None)
-    cs, ce, clip = detect_clipping(raw, sfreq)
-    if clip is not None:
+    if stats["flat"]:
+        return _finish(_pack([(0, n, "artifact", "flat")], raw, raw, sfreq, 0.0, k_on, empty_info, None), raw, sfreq, core, edges)
+    cs, ce = apply_clipping(raw, sfreq, clip) if clip is not None else (np.zeros(0, int), np.zeros(0, int))
+    if clip is not None and core is None:
         frac = float(np.sum(ce - cs)) / n
-        info["clip_level_uv"] = clip
-        info["warnings"].append(
-            f"signal clips (saturates) at about +/-{clip:.6g} uV in {len(cs)} stretches ({100 * frac:.2g}% of the "
-            "time): amplitudes there are truncated and those stretches are marked as artifacts"
-        )
+        info["warnings"].append(clipping_warning(clip["level"], len(cs), frac))
     exclude = None
     if len(fs) or len(cs):
         exclude = mask_from_segments(n, np.concatenate([fs, cs]), np.concatenate([fe, ce]))
-    plog = []
-    filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=None if notch in (None, False) else notch, log=plog)
-    for entry in plog:
-        if entry.startswith("mains detected"):
-            info["mains_hz"] = float(entry.split(" at ")[1].split(" Hz")[0])
-    log.extend(plog)
-    if notch not in ("auto", None, False):
-        info["mains_hz"] = float(notch)
-    # ---------------------------------------------------------------- ECG
-    peaks_r = np.zeros(0, int)
-    if ecg is not False:
-        if qrs is not None and len(qrs) >= 8:
-            peaks_r = np.asarray(qrs, int)
-            peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
-            info["ecg"] = {"source": "ECG channel", "n_beats": int(len(peaks_r))}
-        else:
-            cand = detect_qrs(raw, sfreq)
-            ok, st = is_ecg_like(filt, sfreq, cand)
-            if ok or (ecg is True and len(cand) >= 8):
-                peaks_r = cand
-                info["ecg"] = dict(st, source="EMG channel")
-        if len(peaks_r):
-            filt, _ = subtract_template(filt, sfreq, peaks_r)
-            log.append(f"ECG removed by median QRS-template subtraction ({len(peaks_r)} beats, {info['ecg']['source']})")
+    # ---------------------------------------------------------------- filters and ECG
+    if arrays is not None:
+        filt, env, peaks_r = arrays["filt"], arrays["env"], arrays["peaks"]
+    else:
+        filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=stats["mains_hz"])
+        peaks_r = np.zeros(0, int)
+        if stats["ecg"] is not None:
+            if stats["ecg"]["source"] == "ECG channel":
+                peaks_r = np.zeros(0, int) if qrs is None else np.asarray(qrs, int)
+                peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
+            else:
+                peaks_r = detect_qrs(raw, sfreq, ref=stats["qrs_ref"])
+            if len(peaks_r):
+                filt, _ = subtract_template(filt, sfreq, peaks_r, template=stats["template"])
+        env = None
     # ---------------------------------------------------------------- bursts
-    floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
-    if floor <= 0:
-        floor = float(np.finfo(float).tiny)
+    floor, tail = stats["floor"], stats["tail"]
     w = max(envelope_window, 3.0 / sfreq)
-    env = envelope(filt, sfreq, method=method, window=w)
-    tail = 1.0
-    if tail_adapt:
-        ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
-        tail = tail_factor(env, quiet, floor, ref)
-    del quiet
+    if env is None:
+        env = envelope(filt, sfreq, method=method, window=w)
     level = local_floor(filt, sfreq, span=floor_span, floor=floor) if floor_span else np.full(n, floor)
     on_k, off_k = k_on * tail, k_off
     info.update(
@@ -318,7 +317,10 @@ def detect_channel(
         rms = segment_rms(cs2, a_, b_)
         keep = ((off - on) >= 0.5 * min_duration * sfreq) & (rms >= k_burst * tail * level[on])
         ne = int(round(edge * sfreq))
-        keep &= (on >= ne) & (on < n - ne)
+        if edges[0]:
+            keep &= on >= ne
+        if edges[1]:
+            keep &= on < n - ne
         on, off = on[keep], off[keep]
     rise = np.zeros(len(on))
     if len(on) and ramp_fit:
@@ -361,7 +363,7 @@ def detect_channel(
             reasons[_overlaps(on, off, cs, ce)] = "saturation"
         if len(fs):
             reasons[(reasons == "") & _overlaps(on, off, fs, fe)] = "flat"
-        ratio, step, step_ratio = low_frequency_ratio(raw, filt, sfreq, on, off)
+        ratio, step, step_ratio = low_frequency_ratio(raw, filt, sfreq, on, off, sd=stats["pop_sd"])
         pop = (reasons == "") & (step >= pop_step) & (step_ratio >= 1.5)
         reasons[pop] = "electrode_pop"
         reasons[(reasons == "") & (ratio > lf_ratio_max)] = "motion"
@@ -398,7 +400,120 @@ def detect_channel(
         if exclude is not None and len(sp[0]):
             bad = np.array([exclude[a:b].any() for a, b in zip(sp[0], sp[1])])
             sp = tuple(v[~bad] for v in sp)
-    return _pack(rows, filt, cs2, sfreq, level, k_on, info, sp)
+    return _finish(_pack(rows, filt, cs2, sfreq, level, k_on, info, sp), filt, sfreq, core, edges)
+
+
+def clipping_warning(level, n_stretches, fraction):
+    """The warning text for a clipped channel."""
+    return (
+        f"signal clips (saturates) at about +/-{level:.6g} uV in {n_stretches} stretches ({100 * fraction:.2g}% of the "
+        "time): amplitudes there are truncated and those stretches are marked as artifacts"
+    )
+
+
+def _finish(out, filt, sfreq, core, edges):
+    """For a chunk (``core`` given): ownership flags and sums over the core (see :func:`stream.stitch`)."""
+    if core is None:
+        return out
+    n = filt.size
+    c0, c1 = int(core[0]), int(core[1])
+    on, off = out["onset"], out["offset"]
+    out["owned"] = (on >= c0) & (on < c1)
+    out["head"] = (on < c0) & (off > c0)
+    out["trunc"] = off > c1
+    a, b = np.clip(on, c0, c1), np.clip(off, c0, c1)
+    absf = np.abs(filt)
+    out["core_ss"] = np.array([float(np.dot(filt[x:y], filt[x:y])) for x, y in zip(a, b)])
+    out["core_area"] = np.array([absf[x:y].sum() / sfreq for x, y in zip(a, b)])
+    out["core_peak"] = np.array([absf[x:y].max() if y > x else 0.0 for x, y in zip(a, b)])
+    out["core_n"] = (b - a).astype(float)
+    return out
+
+
+def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_freq=_d("h_freq"), notch=_d("notch"),
+                  envelope_window=_d("envelope_window"), tail_adapt=_d("tail_adapt"), ecg=_d("ecg")):
+    """Channel-wide quantities of the detector, from a raw EMG (the channel or its statistics sample).
+
+    Parameters
+    ----------
+    raw : ndarray, shape (n_times,)
+        Raw EMG (uV): the whole channel, or the statistics sample of a long one
+        (:func:`myoclonus.detect.stream.stats_segments`, segments concatenated).
+    sfreq : float
+        Hz.
+    qrs : ndarray of int | None
+        R peaks from an ECG channel, in samples of ``raw``.
+    **kwargs
+        See :func:`detect_jerks`.
+
+    Returns
+    -------
+    stats : dict
+        ``flat`` (bool: the channel is flat), ``clip`` (rails, :func:`~.artifacts.clipping_rails`, or
+        None), ``mains_hz``, ``ecg`` (None, or a dict with ``source``), ``qrs_ref`` and ``template``
+        (ECG found in the EMG itself), ``floor`` (background RMS, uV), ``tail`` (tail factor),
+        ``pop_sd`` (scale of one-sample steps, uV), ``warnings``, ``log`` and ``_arrays`` (the
+        filtered signal, envelope and R peaks of ``raw``, reused when ``raw`` is the whole channel).
+    """
+    raw = np.asarray(raw, dtype=np.float64)
+    n = raw.size
+    st = {"flat": False, "clip": None, "mains_hz": None, "ecg": None, "qrs_ref": None, "template": None,
+          "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "warnings": [], "log": [], "_arrays": None}
+    finite = np.isfinite(raw)
+    if not finite.all():
+        st["warnings"].append(f"{int((~finite).sum())} non-finite samples set to 0 and marked flat")
+        raw = np.where(finite, raw, 0.0)
+    fs, fe = detect_flat(raw, sfreq)
+    if not finite.all():
+        from .artifacts import runs
+
+        a, b = runs(~finite)
+        fs, fe = _merge_by_onset(np.concatenate([fs, a]), np.concatenate([fe, b]), 0)
+    flat_frac = float(np.sum(fe - fs)) / max(n, 1)
+    if n < 8 or np.ptp(raw) == 0 or flat_frac > 0.9:
+        st["flat"] = True
+        st["warnings"].append("channel is flat (disconnected?): no detection")
+        return st
+    st["clip"] = clipping_rails(raw, sfreq)
+    cs, ce = apply_clipping(raw, sfreq, st["clip"]) if st["clip"] is not None else (np.zeros(0, int), np.zeros(0, int))
+    exclude = None
+    if len(fs) or len(cs):
+        exclude = mask_from_segments(n, np.concatenate([fs, cs]), np.concatenate([fe, ce]))
+    plog = []
+    filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=None if notch in (None, False) else notch, log=plog)
+    for entry in plog:
+        if entry.startswith("mains detected"):
+            st["mains_hz"] = float(entry.split(" at ")[1].split(" Hz")[0])
+    if notch not in ("auto", None, False):
+        st["mains_hz"] = float(notch)
+    st["log"].extend(plog)
+    peaks_r = np.zeros(0, int)
+    if ecg is not False:
+        if qrs is not None and len(qrs) >= 8:
+            peaks_r = np.asarray(qrs, int)
+            peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
+            st["ecg"] = {"source": "ECG channel", "n_beats": int(len(peaks_r))}
+        else:
+            ref = qrs_reference(raw, sfreq)
+            cand = detect_qrs(raw, sfreq, ref=ref)
+            ok, info = is_ecg_like(filt, sfreq, cand)
+            if ok or (ecg is True and len(cand) >= 8):
+                peaks_r = cand
+                st["ecg"] = dict(info, source="EMG channel")
+                st["qrs_ref"] = ref
+        if len(peaks_r):
+            filt, st["template"] = subtract_template(filt, sfreq, peaks_r)
+            st["log"].append(f"ECG removed by median QRS-template subtraction ({len(peaks_r)} beats, {st['ecg']['source']})")
+    floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
+    st["floor"] = floor if floor > 0 else float(np.finfo(float).tiny)
+    w = max(envelope_window, 3.0 / sfreq)
+    env = envelope(filt, sfreq, method=method, window=w)
+    if tail_adapt:
+        ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
+        st["tail"] = tail_factor(env, quiet, st["floor"], ref)
+    st["pop_sd"] = step_scale(raw)
+    st["_arrays"] = {"filt": filt, "env": env, "peaks": peaks_r}
+    return st
 
 
 #: Largest outward moves (s) of the ramped onset and offset (:func:`_ramp_edges`); None: that edge
@@ -672,8 +787,60 @@ class DetectionResult:
         return fig
 
 
-def _qrs_from_ecg_channels(rec, log):
-    """R-peak times (s) from the first ECG channel of a recording, or None."""
+_MEASURES = ("kind", "reason", "peak_amplitude_uv", "rms_uv", "area_uvs", "snr_db", "confidence", "tonic_level_uv")
+_STATS_KW = ("method", "l_freq", "h_freq", "notch", "envelope_window", "tail_adapt", "ecg")
+
+
+def _sample(rec, i, segs):
+    """The statistics sample of channel ``i``: its segments ``segs`` read and concatenated."""
+    return np.concatenate([rec._read_channel(i, a, b) for a, b in segs])
+
+
+def _to_sample(samples, segs):
+    """Map sample indices of a channel into the concatenated statistics sample (dropping others)."""
+    out, off = [], 0
+    for a, b in segs:
+        out.append(samples[(samples >= a) & (samples < b)] - a + off)
+        off += b - a
+    return np.concatenate(out) if out else np.zeros(0, int)
+
+
+def _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, log):
+    """:func:`detect_channel` on channel ``i`` of ``rec``, chunk by chunk (see :mod:`.stream`)."""
+    c = rec.channels[i]
+    sf, n = c.sfreq, c.n_times
+    qrs = None if qrs_times is None else np.round(qrs_times * sf).astype(int)
+    segs = stats_segments(n, sf)
+    chunks = plan_chunks(n, sf, chunk_duration, align=round(0.1 * sf))
+    if len(segs) == 1 and len(chunks) == 1:  # the whole channel: statistics and detection share arrays
+        return detect_channel(rec._read_channel(i, 0, None), sf, qrs=qrs, log=log, **chan_kw)
+    stats = channel_stats(_sample(rec, i, segs), sf, qrs=None if qrs is None else _to_sample(qrs, segs),
+                          **{k: chan_kw[k] for k in _STATS_KW})
+    stats.pop("_arrays")
+    parts, info = [], None
+    for lo, c0, c1, hi in chunks:
+        q = None if qrs is None else qrs[(qrs >= lo) & (qrs < hi)] - lo
+        r = detect_channel(rec._read_channel(i, lo, hi), sf, qrs=q, log=log if info is None else [], stats=stats,
+                           core=(c0 - lo, c1 - lo), edges=(lo == 0, hi == n), **chan_kw)
+        ri = r.pop("info")
+        if info is None:
+            info = ri
+        else:
+            info["local_floor_uv_max"] = max(info.get("local_floor_uv_max", 0.0), ri.get("local_floor_uv_max", 0.0))
+        r["onset"] = r["onset"] + lo
+        r["offset"] = r["offset"] + lo
+        parts.append(r)
+    out = stitch(parts, _MEASURES)
+    if stats["clip"] is not None:
+        sat = (out["kind"] == "artifact") & (out["reason"] == "saturation")
+        frac = float(np.sum(out["offset"][sat] - out["onset"][sat])) / n
+        info["warnings"].append(clipping_warning(stats["clip"]["level"], int(sat.sum()), frac))
+    out["info"] = info
+    return out
+
+
+def _qrs_from_ecg_channels(rec, log, chunk_duration=None):
+    """R-peak times (s) from the first ECG channel of a recording, or None (read chunk by chunk)."""
     try:
         idx = rec.pick_indices("ecg", allow_empty=True)
     except MyoclonusInputError:
@@ -681,8 +848,18 @@ def _qrs_from_ecg_channels(rec, log):
     if not idx:
         return None
     c = rec.channels[idx[0]]
-    x = rec._read_channel(idx[0], 0, None)
-    pk = detect_qrs(x, c.sfreq)
+    sf, n = c.sfreq, c.n_times
+    segs = stats_segments(n, sf)
+    chunks = plan_chunks(n, sf, chunk_duration)
+    if len(segs) == 1 and len(chunks) == 1:
+        pk = detect_qrs(rec._read_channel(idx[0], 0, None), sf)
+    else:
+        ref = qrs_reference(_sample(rec, idx[0], segs), sf)
+        pk = []
+        for lo, c0, c1, hi in chunks:
+            p = detect_qrs(rec._read_channel(idx[0], lo, hi), sf, ref=ref) + lo
+            pk.append(p[(p >= c0) & (p < c1)])
+        pk = np.concatenate(pk)
     if len(pk) < 8:
         return None
     log.append(f"QRS complexes detected on ECG channel '{c.name}' ({len(pk)} beats, Pan-Tompkins-like)")
@@ -739,6 +916,8 @@ def detect_jerks(
     ch_names=None,
     force=False,
     progress=False,
+    chunk_duration=CHUNK,
+    n_jobs=1,
 ):
     """Detect myoclonic jerks, sustained activity, artifacts, silent periods and accelerometer jerks.
 
@@ -799,6 +978,13 @@ def detect_jerks(
         Analyse EMG sampled under :data:`MIN_SFREQ` (100 Hz) anyway.
     progress : bool
         Show a progress bar over channels.
+    chunk_duration : float | None
+        Seconds per chunk (default 300): channels are read and detected chunk by chunk with
+        :data:`~myoclonus.detect.stream.PAD` s of overlap, so memory does not grow with the
+        recording's length; the result is the same as whole-array detection (``None``), see
+        :mod:`myoclonus.detect.stream`.
+    n_jobs : int
+        Channels detected in parallel threads (the compiled kernels and filters release the GIL).
 
     Returns
     -------
@@ -845,6 +1031,9 @@ def detect_jerks(
         )
     if notch not in ("auto", None, False):
         _check_range("notch", notch, 0, None, unit="Hz", inclusive=False)
+    if chunk_duration is not None:
+        _check_range("chunk_duration", chunk_duration, 1, None, unit="s")
+    _check_range("n_jobs", n_jobs, 1, None)
     if isinstance(data, Recording):
         rec = data
     else:
@@ -867,13 +1056,8 @@ def detect_jerks(
     }
     chan_kw = {k: v for k, v in params.items() if k not in ("acc", "acc_k_on", "acc_k_off", "acc_max_duration", "acc_merge_gap", "acc_max_delay")}
     log, warns, thresholds, parts, acc_thresholds = [], [], {}, [], {}
-    qrs_times = _qrs_from_ecg_channels(rec, log) if ecg is not False else None
-    iterator = idx
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(idx, desc="Detecting", unit="channel")
-    for i in iterator:
+    qrs_times = _qrs_from_ecg_channels(rec, log, chunk_duration) if ecg is not False else None
+    for i in idx:
         c = rec.channels[i]
         sf = c.sfreq
         if sf < MIN_SFREQ and not force:
@@ -889,10 +1073,37 @@ def detect_jerks(
             )
             warns.append(msg)
             warnings.warn(msg, stacklevel=3)
-        x = rec._read_channel(i, 0, None)
-        qrs = None if qrs_times is None else np.round(qrs_times * sf).astype(int)
+
+    def one(i):
         clog = []
-        res = detect_channel(x, sf, qrs=qrs, log=clog, **chan_kw)
+        return _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, clog), clog
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(idx), desc="Detecting", unit="channel")
+    if n_jobs is not None and n_jobs > 1 and len(idx) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=int(n_jobs)) as pool:
+            futures = [pool.submit(one, i) for i in idx]
+            results = []
+            for f in futures:
+                results.append(f.result())
+                if bar is not None:
+                    bar.update(1)
+    else:
+        results = []
+        for i in idx:
+            results.append(one(i))
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    for i, (res, clog) in zip(idx, results):
+        c = rec.channels[i]
+        sf = c.sfreq
         for f in clog:
             entry = f if f.startswith(("Butterworth", "IIR")) else f"{c.name}: {f}"
             if entry not in log:
