@@ -17,6 +17,13 @@ SF = 2048.0
 MEASURES = ["peak_amplitude_uv", "rms_uv", "area_uvs", "snr_db", "confidence"]
 
 
+@pytest.fixture(autouse=True)
+def _short_statistics_sample(monkeypatch):
+    """Channels longer than 30 s are chunked, with channel statistics from 3 x 10 s segments."""
+    monkeypatch.setattr(stream, "STATS_SECONDS", 30.0)
+    monkeypatch.setattr(stream, "STATS_SEGMENT", 10.0)
+
+
 def _frames(data, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -80,8 +87,8 @@ def test_chunked_equals_whole_on_simulated_profiles(profile, kind):
 def test_statistics_sample_of_long_channels(monkeypatch):
     """Channels longer than the statistics sample: whole-array and chunked use the same sample."""
     monkeypatch.setattr(stream, "STATS_SECONDS", 40.0)
-    monkeypatch.setattr(stream, "STATS_SEGMENT", 10.0)
     assert stream.stats_segments(int(120 * SF), SF) == [(0, 20480), (75093, 95573), (150187, 170667), (225280, 245760)]
+    assert stream.stats_segments(int(40 * SF), SF) == [(0, int(40 * SF))]
     rec = myoclonus.simulate("cortical_subcortical", duration=120, seed=2).recording
     whole, chunked = _frames(rec)
     assert (whole.trial_type == "jerk").sum() > 20
@@ -123,7 +130,7 @@ def _peak_traced(path, chunk):
 
 def test_memory_does_not_grow_with_length(tmp_path, monkeypatch):
     """Peak memory of chunked detection is that of a chunk, whatever the length (tracemalloc)."""
-    monkeypatch.setattr(stream, "STATS_SECONDS", 60.0)  # the statistics sample is capped (600 s by default)
+    monkeypatch.setattr(stream, "STATS_SECONDS", 60.0)
     monkeypatch.setattr(stream, "STATS_SEGMENT", 20.0)
     rng = np.random.default_rng(1)
     peaks = {}

@@ -812,7 +812,7 @@ def _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, log):
     qrs = None if qrs_times is None else np.round(qrs_times * sf).astype(int)
     segs = stats_segments(n, sf)
     chunks = plan_chunks(n, sf, chunk_duration, align=round(0.1 * sf))
-    if len(segs) == 1 and len(chunks) == 1:  # the whole channel: statistics and detection share arrays
+    if len(segs) == 1:  # the channel is its own statistics sample: one piece, sharing the arrays
         return detect_channel(rec._read_channel(i, 0, None), sf, qrs=qrs, log=log, **chan_kw)
     stats = channel_stats(_sample(rec, i, segs), sf, qrs=None if qrs is None else _to_sample(qrs, segs),
                           **{k: chan_kw[k] for k in _STATS_KW})
@@ -979,10 +979,10 @@ def detect_jerks(
     progress : bool
         Show a progress bar over channels.
     chunk_duration : float | None
-        Seconds per chunk (default 300): channels are read and detected chunk by chunk with
-        :data:`~myoclonus.detect.stream.PAD` s of overlap, so memory does not grow with the
-        recording's length; the result is the same as whole-array detection (``None``), see
-        :mod:`myoclonus.detect.stream`.
+        Seconds per chunk (default 300): channels longer than the statistics sample (300 s) are
+        read and detected chunk by chunk with :data:`~myoclonus.detect.stream.PAD` s of overlap, so
+        memory does not grow with the recording's length; the result is the same as whole-array
+        detection (``None``), see :mod:`myoclonus.detect.stream`.
     n_jobs : int
         Channels detected in parallel threads (the compiled kernels and filters release the GIL).
 

@@ -10,9 +10,10 @@ the parts (exact); their artifact ``reason`` is that of their first part.
 
 Channel-wide quantities (noise floor, tail factor, clipping rails, mains frequency, ECG decision,
 QRS template and detection level, electrode-pop scale) come from a *statistics sample*: the whole
-channel when it lasts at most ``STATS_SECONDS``, else ``STATS_SECONDS / STATS_SEGMENT`` evenly
-spaced segments of ``STATS_SEGMENT`` seconds (the first at the start, the last at the end). The
-whole-array path uses the same sample, so chunked and whole-array detection agree to the sample.
+channel when it lasts at most ``STATS_SECONDS`` (it is then detected in one piece), else
+``STATS_SECONDS / STATS_SEGMENT`` evenly spaced segments of ``STATS_SEGMENT`` seconds (the first at
+the start, the last at the end). The whole-array path (``chunk_duration=None``) uses the same sample,
+so chunked and whole-array detection agree to the sample.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ import numpy as np
 
 __all__ = ["STATS_SECONDS", "STATS_SEGMENT", "PAD", "CHUNK", "stats_segments", "plan_chunks", "stitch"]
 
-#: Length (s) of the statistics sample of a channel (its whole length when shorter).
-STATS_SECONDS = 600.0
-#: Length (s) of each segment of the statistics sample of longer channels.
-STATS_SEGMENT = 60.0
+#: Length (s) of the statistics sample of a channel. A channel no longer than this is its own sample
+#: and is detected in one piece (its memory is bounded by this length anyway).
+STATS_SECONDS = 300.0
+#: Length (s) of each segment of the statistics sample of longer channels (the mains detector
+#: looks at the first 60 s of its input).
+STATS_SEGMENT = 30.0
 #: Overlap (s) read on each side of a chunk.
 PAD = 10.0
 #: Default chunk length (s), without the overlap.
