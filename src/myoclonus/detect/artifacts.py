@@ -139,14 +139,9 @@ def detect_flat(x, sfreq, *, min_duration=0.1):
     -------
     starts, stops : ndarray of int
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.size < 2:
-        return np.zeros(0, int), np.zeros(0, int)
-    same = np.concatenate([[False], x[1:] == x[:-1]])
-    s, e = runs(same)
-    s = s - 1  # the first sample of the run is the one repeated
-    keep = (e - s) >= min_duration * sfreq
-    return s[keep], e[keep]
+    from ._scan import flat_runs
+
+    return flat_runs(x, min_duration * sfreq)
 
 
 def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05, sd=None):

@@ -57,6 +57,7 @@ from .bursts import (
     tail_factor,
 )
 from .ecg import detect_qrs, is_ecg_like, qrs_reference, subtract_template
+from ._scan import energy_cumsum, hysteresis_segments, moving_rms
 from .silent import SILENT_DEFAULTS, detect_silent_periods
 from .stream import CHUNK, plan_chunks, stats_segments, stitch
 
@@ -285,7 +286,7 @@ def detect_channel(
     floor, tail = stats["floor"], stats["tail"]
     w = max(envelope_window, 3.0 / sfreq)
     if env is None:
-        env = envelope(filt, sfreq, method=method, window=w)
+        env = _envelope(filt, sfreq, method, w)
     level = local_floor(filt, sfreq, span=floor_span, floor=floor) if floor_span else np.full(n, floor)
     on_k, off_k = k_on * tail, k_off
     info.update(
@@ -296,7 +297,7 @@ def detect_channel(
         local_floor_uv_max=float(level.max()),
     )
     env /= level  # envelope in multiples of the local background from here on
-    s, e = hysteresis(env, on_k, off_k)
+    s, e = hysteresis_segments(env, on_k, off_k)
     s, e = merge_close(s, e, int(round(merge_gap * sfreq)))
     if len(s):
         pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
@@ -308,7 +309,7 @@ def detect_channel(
         on, off = merge_close(on, off, int(round(merge_gap * sfreq)))
     else:
         on = off = np.zeros(0, int)
-    cs2 = np.concatenate([[0.0], np.cumsum(np.square(filt))])
+    cs2 = energy_cumsum(filt)
     if len(on):
         # burst RMS over at least `burst_window` (centred on the burst): brief fluctuations of a
         # tonic background do not keep their amplitude over it, a jerk does
@@ -326,9 +327,9 @@ def detect_channel(
     if len(on) and ramp_fit:
         on, off, rise = _ramp_edges(filt, sfreq, on, off, level, ramp_search)
     # sustained activation on the slow envelope (relative to the local background)
-    slow = envelope(filt, sfreq, method="rms", window=sustained_window)
+    slow = _envelope(filt, sfreq, "rms", sustained_window)
     slow /= level
-    ss, se = hysteresis(slow, k_sustained, k_off)
+    ss, se = hysteresis_segments(slow, k_sustained, k_off)
     ss, se = merge_close(ss, se, int(round(merge_gap * sfreq)))
     longr = (se - ss) > (jerk_max + sustained_window) * sfreq
     ss, se = ss[longr], se[longr]
@@ -403,6 +404,13 @@ def detect_channel(
     return _finish(_pack(rows, filt, cs2, sfreq, level, k_on, info, sp), filt, sfreq, core, edges)
 
 
+def _envelope(x, sfreq, method, window):
+    """:func:`~.bursts.envelope`, the moving RMS in one compiled pass (:func:`~._scan.moving_rms`)."""
+    if method == "rms":
+        return moving_rms(x, round(window * sfreq))
+    return envelope(x, sfreq, method=method, window=window)
+
+
 def clipping_warning(level, n_stretches, fraction):
     """The warning text for a clipped channel."""
     return (
@@ -415,17 +423,15 @@ def _finish(out, filt, sfreq, core, edges):
     """For a chunk (``core`` given): ownership flags and sums over the core (see :func:`stream.stitch`)."""
     if core is None:
         return out
-    n = filt.size
     c0, c1 = int(core[0]), int(core[1])
     on, off = out["onset"], out["offset"]
     out["owned"] = (on >= c0) & (on < c1)
     out["head"] = (on < c0) & (off > c0)
     out["trunc"] = off > c1
     a, b = np.clip(on, c0, c1), np.clip(off, c0, c1)
-    absf = np.abs(filt)
     out["core_ss"] = np.array([float(np.dot(filt[x:y], filt[x:y])) for x, y in zip(a, b)])
-    out["core_area"] = np.array([absf[x:y].sum() / sfreq for x, y in zip(a, b)])
-    out["core_peak"] = np.array([absf[x:y].max() if y > x else 0.0 for x, y in zip(a, b)])
+    out["core_area"] = np.array([np.abs(filt[x:y]).sum() / sfreq for x, y in zip(a, b)])
+    out["core_peak"] = np.array([np.abs(filt[x:y]).max() if y > x else 0.0 for x, y in zip(a, b)])
     out["core_n"] = (b - a).astype(float)
     return out
 
@@ -507,7 +513,7 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
     st["floor"] = floor if floor > 0 else float(np.finfo(float).tiny)
     w = max(envelope_window, 3.0 / sfreq)
-    env = envelope(filt, sfreq, method=method, window=w)
+    env = _envelope(filt, sfreq, method, w)
     if tail_adapt:
         ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
         st["tail"] = tail_factor(env, quiet, st["floor"], ref)
@@ -608,11 +614,10 @@ def _pack(rows, filt, cs2, sfreq, level, k_on, info, sp):
     floor = level[np.minimum(on, level.size - 1)] if len(on) else np.zeros(0)
     if len(on) and np.all(floor > 0):
         if cs2 is filt:
-            cs2 = np.concatenate([[0.0], np.cumsum(np.square(filt))])
-        absf = np.abs(filt)
+            cs2 = energy_cumsum(filt)
         rms = segment_rms(cs2, on, np.minimum(off, filt.size))
-        peak = np.array([absf[a:b].max() if b > a else 0.0 for a, b in zip(on, off)])
-        area = np.array([absf[a:b].sum() / sfreq for a, b in zip(on, off)])
+        peak = np.array([np.abs(filt[a:b]).max() if b > a else 0.0 for a, b in zip(on, off)])
+        area = np.array([np.abs(filt[a:b]).sum() / sfreq for a, b in zip(on, off)])
         snr = 20 * np.log10(np.maximum(rms, 1e-12) / floor)
         conf = 1.0 / (1.0 + np.exp(-(snr - 20 * np.log10(k_on)) / 3.0))
     else:
@@ -634,14 +639,13 @@ def _pack(rows, filt, cs2, sfreq, level, k_on, info, sp):
         a, b, ton, sil = sp
         depth = 20 * np.log10(np.maximum(ton, 1e-12) / np.maximum(sil, 1e-12))
         spc = 1.0 / (1.0 + np.exp(-(depth - 9.0) / 3.0))
-        absf = np.abs(filt)
         out["onset"] = np.concatenate([out["onset"], a])
         out["offset"] = np.concatenate([out["offset"], b])
         out["kind"] = np.concatenate([out["kind"], np.full(len(a), "silent_period", dtype=object)])
         out["reason"] = np.concatenate([out["reason"], np.full(len(a), "", dtype=object)])
-        out["peak_amplitude_uv"] = np.concatenate([peak, [absf[x:y].max() for x, y in zip(a, b)]])
+        out["peak_amplitude_uv"] = np.concatenate([peak, [np.abs(filt[x:y]).max() for x, y in zip(a, b)]])
         out["rms_uv"] = np.concatenate([rms, sil])
-        out["area_uvs"] = np.concatenate([area, [absf[x:y].sum() / sfreq for x, y in zip(a, b)]])
+        out["area_uvs"] = np.concatenate([area, [np.abs(filt[x:y]).sum() / sfreq for x, y in zip(a, b)]])
         out["snr_db"] = np.concatenate([snr, 20 * np.log10(np.maximum(sil, 1e-12) / np.maximum(level[a], 1e-12))])
         out["confidence"] = np.concatenate([conf, spc])
         out["tonic_level_uv"] = np.concatenate([tonic, ton])
