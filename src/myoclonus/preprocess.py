@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
+from . import _iir
 from ._logging import logger
 from ._validate import MyoclonusUsageError, _check_range
 
@@ -78,7 +79,7 @@ def bandpass(data, sfreq, l_freq, h_freq, *, order=4, log=None):
         sos = signal.butter(order, h_freq, btype="lowpass", fs=sfreq, output="sos")
         desc = f"Butterworth low-pass {h_freq:g} Hz, order {order}, zero-phase"
     padlen = min(data.shape[-1] - 1, 3 * (2 * len(sos) + 1))
-    out = signal.sosfiltfilt(sos, data, axis=-1, padlen=max(padlen, 0))
+    out = _iir.sosfiltfilt(sos, data, padlen=max(padlen, 0))
     logger.debug("Filter: %s", desc)
     if log is not None:
         log.append(desc)
@@ -224,7 +225,7 @@ def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, log=None):
         [signal.tf2sos(*signal.iirnotch(fh, quality, fs=sfreq)) for fh in harmonics], axis=0
     )
     padlen = min(out.shape[-1] - 1, 3 * (2 * len(sos) + 1))
-    out = signal.sosfiltfilt(sos, out, axis=-1, padlen=max(padlen, 0))
+    out = _iir.sosfiltfilt(sos, out, padlen=max(padlen, 0))
     desc = f"IIR notch {', '.join(f'{h:g}' for h in harmonics)} Hz (Q={quality:g}), zero-phase"
     logger.debug("Filter: %s", desc)
     if log is not None:
