@@ -102,3 +102,26 @@ def test_acc_magnitude_and_jerk_signal():
     assert np.argmax(j) in range(990, 1020)
     assert j[:800].max() < 0.05 * j.max()  # gravity gives no jerk
     assert "band-pass" in log[0]
+
+
+def test_mains_harmonics_notches_only_lines_present():
+    """'auto' notches 50 Hz and 150 Hz when only those lines are in the signal, not every harmonic."""
+    from myoclonus.preprocess import detect_mains, mains_harmonics, preprocess_emg
+
+    sf = 2048.0
+    rng = np.random.default_rng(3)
+    t = np.arange(int(30 * sf)) / sf
+    x = rng.standard_normal(t.size) * 5 + 20 * np.sin(2 * np.pi * 50 * t) + 8 * np.sin(2 * np.pi * 150 * t)
+    f0, _ = detect_mains(x, sf)
+    assert f0 == 50.0
+    assert mains_harmonics(x, sf, f0, top=450.0) == [50.0, 150.0]
+    log = []
+    y = preprocess_emg(x, sf, log=log)
+    assert any(e.startswith("IIR notch 50, 150 Hz") for e in log), log
+    # both lines are removed: the residual is the noise (RMS 5 uV, minus what the band-pass removes)
+    mid = slice(int(2 * sf), int(28 * sf))
+    assert np.std(y[mid]) < 5.0
+    # a numeric notch still notches every harmonic up to h_freq
+    log = []
+    preprocess_emg(x, sf, notch_freq=50.0, log=log)
+    assert any(e.startswith("IIR notch 50, 100, 150, 200, 250, 300, 350, 400, 450 Hz") for e in log), log

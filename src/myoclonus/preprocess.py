@@ -20,6 +20,7 @@ __all__ = [
     "clamp_band",
     "detect_mains",
     "jerk_signal",
+    "mains_harmonics",
     "moving_rms",
     "notch",
     "preprocess_emg",
@@ -200,7 +201,38 @@ def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, 
     return best, best_db
 
 
-def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, log=None):
+def mains_harmonics(x, sfreq, freq, *, top=None, min_db=MAINS_MIN_DB, max_seconds=60.0):
+    """The multiples of ``freq`` (Hz) up to ``top`` whose spectral line stands out (the ones to notch).
+
+    Same spectrum and test as :func:`detect_mains` (Welch, 1 s segments on at most ``max_seconds``;
+    line power within 1 Hz over the median power 2-8 Hz away, at least ``min_db`` dB). Mains
+    interference rarely carries every harmonic; notching only those present leaves the EMG band
+    (and the filter cost) alone elsewhere.
+
+    Returns
+    -------
+    harmonics : list of float
+        Hz, increasing (possibly empty).
+    """
+    x = np.asarray(x, dtype=np.float64).ravel()[: int(max_seconds * sfreq)]
+    top = 0.45 * sfreq if top is None else min(top, 0.45 * sfreq)
+    nper = int(min(x.size, round(sfreq)))
+    if nper < 16:
+        return []
+    f, p = signal.welch(x - np.mean(x), sfreq, nperseg=nper)
+    out = []
+    for k in range(1, 20):
+        fh = freq * k
+        if fh > top or fh + 8 >= sfreq / 2:
+            break
+        line = p[np.abs(f - fh) <= 1.0].max()
+        near = p[(np.abs(f - fh) >= 2) & (np.abs(f - fh) <= 8)]
+        if 10 * np.log10(max(line, 1e-300) / max(np.median(near), 1e-300)) >= min_db:
+            out.append(float(fh))
+    return out
+
+
+def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, harmonics=None, log=None):
     """Zero-phase IIR notch at ``freq`` and its harmonics up to ``h_freq`` (or 0.45 x sfreq).
 
     Parameters
@@ -212,13 +244,19 @@ def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, log=None):
         Highest harmonic to notch (Hz).
     quality : float
         Quality factor (bandwidth = freq / quality: 1.7 Hz at 50 Hz).
+    harmonics : list of float | None
+        The frequencies (Hz) to notch, e.g. from :func:`mains_harmonics`; default every multiple
+        of ``freq`` up to ``h_freq``.
     log : list | None
         Description appended here.
     """
     _check_range("freq", freq, 0, sfreq / 2, unit="Hz", inclusive=False)
     top = 0.45 * sfreq if h_freq is None else min(h_freq, 0.45 * sfreq)
     out = np.asarray(data, dtype=np.float64)
-    harmonics = [freq * k for k in range(1, 20) if freq * k <= top]
+    if harmonics is None:
+        harmonics = [freq * k for k in range(1, 20) if freq * k <= top]
+    else:
+        harmonics = [float(h) for h in harmonics if 0 < h <= top]
     if not harmonics:
         return out.copy()
     sos = np.concatenate(
@@ -250,7 +288,8 @@ def tkeo(x):
     return out
 
 
-def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", baseline_hp=None, log=None):
+def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", notch_harmonics=None, baseline_hp=None,
+                   log=None):
     """EMG preprocessing: optional baseline high-pass, mains notch, band-pass (all zero-phase).
 
     Parameters
@@ -263,7 +302,11 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", ba
         Band-pass edges (Hz); ``h_freq`` clamped below Nyquist. 20-450 Hz keeps surface-EMG power
         and removes movement artefact (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027).
     notch_freq : 'auto' | float | None
-        Mains frequency to notch; 'auto' detects 50/60 Hz (:func:`detect_mains`), None skips.
+        Mains frequency to notch; 'auto' detects 50/60 Hz (:func:`detect_mains`) and notches the
+        harmonics that stand out (:func:`mains_harmonics`); a number notches it and all its
+        harmonics (or ``notch_harmonics``); None skips.
+    notch_harmonics : list of float | None
+        With a numeric ``notch_freq``: the frequencies (Hz) to notch.
     baseline_hp : float | None
         Extra high-pass (Hz) applied first, for strongly drifting baselines.
     log : list | None
@@ -278,14 +321,18 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", ba
     if baseline_hp is not None:
         y = bandpass(y, sfreq, baseline_hp, None, order=2, log=log)
     lo, hi = clamp_band(l_freq, h_freq, sfreq)
+    harmonics = notch_harmonics
     if notch_freq == "auto":
-        f0, ratio = detect_mains(y if y.ndim == 1 else y[0], sfreq)
-        if f0 is not None and log is not None:
-            log.append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
+        y0 = y if y.ndim == 1 else y[0]
+        f0, ratio = detect_mains(y0, sfreq)
+        if f0 is not None:
+            harmonics = mains_harmonics(y0, sfreq, f0, top=hi)
+            if log is not None:
+                log.append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
     else:
         f0 = notch_freq
-    if f0 is not None and f0 < 0.45 * sfreq:
-        y = notch(y, sfreq, f0, h_freq=hi, log=log)
+    if f0 is not None and f0 < 0.45 * sfreq and (harmonics is None or len(harmonics)):
+        y = notch(y, sfreq, f0, h_freq=hi, harmonics=harmonics, log=log)
     return bandpass(y, sfreq, lo, hi, log=log)
 
 

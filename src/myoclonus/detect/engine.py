@@ -36,7 +36,7 @@ from .. import __version__
 from .._logging import logger, verbose
 from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option, _check_range
 from ..events import Events
-from ..preprocess import preprocess_emg
+from ..preprocess import clamp_band, detect_mains, mains_harmonics, preprocess_emg
 from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
 from .artifacts import apply_clipping, clipping_rails, detect_flat, low_frequency_ratio, mask_from_segments, step_scale
 from .bursts import (
@@ -83,7 +83,7 @@ METHODS = ENVELOPE_METHODS
 DEFAULTS = {
     "l_freq": (20.0, "Hz; removes movement artefact and baseline drift below surface-EMG content (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027)."),
     "h_freq": (450.0, "Hz; upper edge of surface-EMG power; clamped to 0.45 x sfreq."),
-    "notch": ("auto", "mains notch: 'auto' notches 50 or 60 Hz and harmonics when a line stands >= 10 dB above its neighbourhood."),
+    "notch": ("auto", "mains notch: 'auto' notches the 50 or 60 Hz line and each of its harmonics (up to h_freq) whose line stands >= 10 dB above its neighbourhood (preprocess.mains_harmonics); a number notches it and all its harmonics."),
     "envelope_window": (0.005, "s; envelope smoothing short enough that a 10 ms jerk keeps its amplitude and onset (at least 3 samples)."),
     "k_on": (3.0, "x background RMS; a burst must reach this (9.5 dB). Jerks of 3x background RMS reach it in the 5 ms envelope, while Gaussian background exceeds it for < 1e-6 of 5 ms windows."),
     "k_off": (1.5, "x background RMS; hysteresis: a burst lasts while the envelope stays above this."),
@@ -246,7 +246,8 @@ def detect_channel(
     log.extend(stats["log"])
     clip = stats["clip"]
     rows = []  # (onset, offset, kind, reason)
-    info = {"warnings": list(stats["warnings"]), "mains_hz": stats["mains_hz"], "ecg": stats["ecg"],
+    info = {"warnings": list(stats["warnings"]), "mains_hz": stats["mains_hz"],
+            "mains_harmonics_hz": stats["mains_harmonics"], "ecg": stats["ecg"],
             "clip_level_uv": None if clip is None else clip["level"]}
     finite = np.isfinite(raw)
     if not finite.all():
@@ -271,7 +272,8 @@ def detect_channel(
     if arrays is not None:
         filt, env, peaks_r = arrays["filt"], arrays["env"], arrays["peaks"]
     else:
-        filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=stats["mains_hz"])
+        filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=stats["mains_hz"],
+                              notch_harmonics=stats["mains_harmonics"])
         peaks_r = np.zeros(0, int)
         if stats["ecg"] is not None:
             if stats["ecg"]["source"] == "ECG channel":
@@ -463,7 +465,7 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     """
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
-    st = {"flat": False, "clip": None, "mains_hz": None, "ecg": None, "qrs_ref": None, "template": None,
+    st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "template": None,
           "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "warnings": [], "log": [], "_arrays": None}
     finite = np.isfinite(raw)
     if not finite.all():
@@ -485,14 +487,16 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     exclude = None
     if len(fs) or len(cs):
         exclude = mask_from_segments(n, np.concatenate([fs, cs]), np.concatenate([fe, ce]))
-    plog = []
-    filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=None if notch in (None, False) else notch, log=plog)
-    for entry in plog:
-        if entry.startswith("mains detected"):
-            st["mains_hz"] = float(entry.split(" at ")[1].split(" Hz")[0])
-    if notch not in ("auto", None, False):
+    if notch == "auto":
+        f0, ratio = detect_mains(raw, sfreq)
+        if f0 is not None:
+            st["mains_hz"] = f0
+            st["mains_harmonics"] = mains_harmonics(raw, sfreq, f0, top=clamp_band(l_freq, h_freq, sfreq)[1])
+            st["log"].append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
+    elif notch not in (None, False):
         st["mains_hz"] = float(notch)
-    st["log"].extend(plog)
+    filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=st["mains_hz"],
+                          notch_harmonics=st["mains_harmonics"], log=st["log"])
     peaks_r = np.zeros(0, int)
     if ecg is not False:
         if qrs is not None and len(qrs) >= 8:
@@ -666,7 +670,8 @@ class DetectionResult:
         Parameters used.
     thresholds : dict
         Per channel: ``sfreq``, ``noise_floor_uv``, ``threshold_on_uv``, ``threshold_off_uv``,
-        ``mains_hz``, ``ecg``, ``clip_level_uv``, ``tail_factor`` and ``local_floor_uv_max``.
+        ``mains_hz``, ``mains_harmonics_hz`` (the harmonics notched), ``ecg``, ``clip_level_uv``,
+        ``tail_factor`` and ``local_floor_uv_max``.
     preprocessing : list of str
         Filters applied, in order.
     version : str
@@ -710,7 +715,8 @@ class DetectionResult:
         )
         return (
             f"EMG was band-pass filtered {p['l_freq']:g}-{p['h_freq']:g} Hz (zero-phase Butterworth, clamped "
-            "below Nyquist) after a mains notch when a 50/60 Hz line was detected; ECG contamination, when "
+            "below Nyquist) after a mains notch at the 50/60 Hz line and those of its harmonics that stood >= 10 dB "
+            "above the neighbouring spectrum, when detected; ECG contamination, when "
             "present, was removed by median QRS-template subtraction (Pan & Tompkins 1985, "
             "doi:10.1109/TBME.1985.325532). The envelope was " + env + ". The background level of each "
             "channel was the median RMS of its quietest 20% of 0.5 s windows. Bursts were detected with "
@@ -769,7 +775,8 @@ class DetectionResult:
         axes[0].plot(t, raw, lw=0.5, color="0.3")
         axes[0].set_ylabel(f"{channel}\nraw")
         if "threshold_on_uv" in th and raw.size > 16:
-            filt = preprocess_emg(raw, sf, l_freq=self.params["l_freq"], h_freq=self.params["h_freq"], notch_freq=th.get("mains_hz"))
+            filt = preprocess_emg(raw, sf, l_freq=self.params["l_freq"], h_freq=self.params["h_freq"], notch_freq=th.get("mains_hz"),
+                                  notch_harmonics=th.get("mains_harmonics_hz"))
             w = max(self.params["envelope_window"], 3.0 / sf)
             env = envelope(filt, sf, method=self.params["method"], window=w)
             axes[1].plot(t, env, lw=0.7, color="k", label=f"{self.params['method'].upper()} envelope")
