@@ -1,7 +1,10 @@
 """Cohorts: run :func:`myoclonus.pipeline.analyze` over many recordings on Dask distributed.
 
 One task per recording; a local cluster by default (``workers=N``), or any running Dask cluster
-by scheduler address. Each recording's outputs go to ``OUT/<recording stem>/``; a cohort table
+by scheduler address. A huge recording (more than ``split_above`` EMG channel-hours) is detected as
+chunk-level tasks instead: its ECG channel's R peaks, then each EMG channel's statistics, then one
+task per chunk of each channel (:func:`myoclonus.detect.engine.detect_chunk`), and a last task that
+joins the chunks and runs the rest of the analysis; the result is the same as ``analyze``'s. Each recording's outputs go to ``OUT/<recording stem>/``; a cohort table
 (one row per recording: status, error, key measures) is written as CSV and Parquet. Runs are
 resumable: a recording whose outputs are complete and newer than the file is skipped. A failing
 file is reported in the table with its error and never stops the others.
@@ -23,7 +26,10 @@ from ._logging import logger
 from ._optional import soft_import
 from ._validate import MyoclonusUsageError
 
-__all__ = ["run_batch", "analyze_one", "cohort_row", "COHORT_COLUMNS"]
+__all__ = ["run_batch", "analyze_one", "cohort_row", "COHORT_COLUMNS", "SPLIT_CHANNEL_HOURS"]
+
+#: EMG channel-hours above which a recording is detected as chunk-level tasks (about 1 GB of EDF).
+SPLIT_CHANNEL_HOURS = 8.0
 
 #: Columns of the cohort table, in order.
 COHORT_COLUMNS = (
@@ -106,6 +112,113 @@ def analyze_one(path, out, *, resume=True, analyze_kwargs=None):
         return cohort_row(path, out_dir, status="failed", error=f"{kind}: {err}", elapsed=round(time.perf_counter() - t0, 3))
 
 
+def _split_plan(path, resume, out, detect_kwargs, split_above):
+    """For a huge recording, the chunk plan of each EMG channel ``[(i, plan or None), ...]``; else None."""
+    from .detect.engine import channel_plan, prepare_detection
+    from .io import read_recording
+
+    if resume and _is_done(_out_dir(out, path), path):
+        return None
+    try:
+        rec, idx, _, _ = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    except Exception:  # analyze_one reports it
+        return None
+    hours = sum(rec.channels[i].duration for i in idx) / 3600.0
+    if hours <= split_above:
+        return None
+    chunk = detect_kwargs.get("chunk_duration", 300.0)
+    return [(i, channel_plan(rec, i, chunk)) for i in idx]
+
+
+def _task_qrs(path, detect_kwargs):
+    from .detect.engine import _qrs_from_ecg_channels, prepare_detection
+    from .io import read_recording
+
+    rec, _, params, _ = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    log = []
+    qrs = _qrs_from_ecg_channels(rec, log, detect_kwargs.get("chunk_duration", 300.0)) if params["ecg"] is not False else None
+    return qrs, log
+
+
+def _task_stats(path, i, qrs, detect_kwargs):
+    from .detect.engine import chunk_stats, prepare_detection
+    from .io import read_recording
+
+    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    return chunk_stats(rec, i, qrs[0], chan_kw)
+
+
+def _task_chunk(path, i, chunk, stats, qrs, detect_kwargs, first):
+    from .detect.engine import detect_chunk, prepare_detection
+    from .io import read_recording
+
+    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    log = []
+    part = detect_chunk(rec, i, chunk, stats, qrs[0], chan_kw, log=log)
+    return part, (log if first else [])
+
+
+def _task_whole(path, i, qrs, detect_kwargs):
+    from .detect.engine import _detect_streamed, prepare_detection
+    from .io import read_recording
+
+    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    log = []
+    return _detect_streamed(rec, i, qrs[0], chan_kw, None, log), log
+
+
+def _task_finish(path, out, channels, qrs, resume, analyze_kwargs):
+    """Join the chunks of every channel, assemble the detection and analyse (never raises)."""
+    from .detect.engine import _check_rates, assemble_detection, join_chunks, prepare_detection
+    from .io import read_recording
+
+    kw = dict(analyze_kwargs or {})
+    detect_kwargs = {k: v for k, v in (kw.get("detect_kwargs") or {}).items() if k not in ("picks", "force")}
+    t0 = time.perf_counter()
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rec, idx, params, _ = prepare_detection(read_recording(path, check=False), picks=kw.get("picks", "emg"),
+                                                    force=kw.get("force", False), **detect_kwargs)
+            log = list(qrs[1])
+            warns = _check_rates(rec, idx, kw.get("force", False))
+            results = []
+            for i, item in zip(idx, channels):
+                if item[0] == "whole":
+                    results.append(item[1])
+                else:
+                    _, stats, parts = item
+                    clog = [entry for part in parts for entry in part[1]]
+                    results.append((join_chunks([p for p, _ in parts], stats, rec.channels[i].n_times), clog))
+            det = assemble_detection(rec, idx, results, params, log, warns)
+            kw["detection"] = det
+            return analyze_one(path, out, resume=False, analyze_kwargs=kw)
+    except Exception as err:
+        kind = type(err).__name__
+        logger.debug("batch: %s failed:\n%s", path, traceback.format_exc())
+        return cohort_row(path, _out_dir(out, path), status="failed", error=f"{kind}: {err}", elapsed=round(time.perf_counter() - t0, 3))
+
+
+def _submit_split(client, path, out, plan, resume, analyze_kwargs, key):
+    """Submit the chunk-level tasks of one huge recording; returns the future of its cohort row."""
+    dk = dict((analyze_kwargs or {}).get("detect_kwargs") or {})
+    dk.setdefault("picks", (analyze_kwargs or {}).get("picks", "emg"))
+    dk.setdefault("force", (analyze_kwargs or {}).get("force", False))
+    qrs = client.submit(_task_qrs, path, dk, pure=False, key=f"{key}-qrs")
+    channels = []
+    for i, chunks in plan:
+        if chunks is None:
+            channels.append(("whole", client.submit(_task_whole, path, i, qrs, dk, pure=False, key=f"{key}-ch{i}")))
+            continue
+        stats = client.submit(_task_stats, path, i, qrs, dk, pure=False, key=f"{key}-ch{i}-stats")
+        parts = [client.submit(_task_chunk, path, i, ch, stats, qrs, dk, k == 0, pure=False, key=f"{key}-ch{i}-chunk{k}")
+                 for k, ch in enumerate(chunks)]
+        channels.append(("chunks", stats, parts))
+    return client.submit(_task_finish, path, str(out), channels, qrs, resume, analyze_kwargs, pure=False, key=key)
+
+
 def run_batch(
     inputs,
     out,
@@ -115,6 +228,7 @@ def run_batch(
     resume=True,
     progress=True,
     analyze_kwargs=None,
+    split_above=SPLIT_CHANNEL_HOURS,
 ):
     """Analyse many recordings on Dask; write the cohort table.
 
@@ -134,6 +248,9 @@ def run_batch(
         One progress bar for the whole cohort.
     analyze_kwargs : dict | None
         Options passed to :func:`~myoclonus.pipeline.analyze` for every recording.
+    split_above : float
+        EMG channel-hours above which a recording is detected as chunk-level tasks (spread over
+        the workers) rather than in one task.
 
     Returns
     -------
@@ -160,10 +277,14 @@ def run_batch(
         )
         client = distributed.Client(cluster)
     try:
-        futures = [
-            client.submit(analyze_one, p, str(out), resume=resume, analyze_kwargs=analyze_kwargs, pure=False, key=f"analyze-{i}-{Path(p).name}")
-            for i, p in enumerate(inputs)
-        ]
+        futures = []
+        for i, p in enumerate(inputs):
+            key = f"analyze-{i}-{Path(p).name}"
+            plan = _split_plan(p, resume, out, dict((analyze_kwargs or {}).get("detect_kwargs") or {}), split_above)
+            if plan is None:
+                futures.append(client.submit(analyze_one, p, str(out), resume=resume, analyze_kwargs=analyze_kwargs, pure=False, key=key))
+            else:
+                futures.append(_submit_split(client, p, out, plan, resume, analyze_kwargs, key))
         rows = {}
         bar = None
         if progress:

@@ -185,6 +185,7 @@ def analyze(
     progress=False,
     detect_kwargs=None,
     events=None,
+    detection=None,
     physiology=True,
     lang="en",
     patient_note=None,
@@ -224,6 +225,9 @@ def analyze(
     events : Events | None
         Use these events (e.g. reviewed by a clinician) instead of the detector's; the detector
         still runs for its thresholds and methods, but its events are replaced.
+    detection : DetectionResult | None
+        A detection of this recording computed beforehand (e.g. by the chunk-level tasks of
+        :func:`myoclonus.batch.run_batch`); the detector is then not run again.
     physiology : bool
         Run the EEG-EMG physiology (back-averaging, BP, coherence, origin) when EEG is present.
     lang : str
@@ -255,7 +259,10 @@ def analyze(
     if not isinstance(recording, Recording):
         recording = read_recording(recording, keep_identity=keep_identity)
     advance("read")
-    detection = detect_jerks(recording, picks=picks, force=force, progress=False, **(detect_kwargs or {}))
+    if detection is None:
+        detection = detect_jerks(recording, picks=picks, force=force, progress=False, **(detect_kwargs or {}))
+    else:
+        detection._recording = recording
     if events is None:
         events = detection.events
     summary = _clean(summarize(recording, events, detection=detection, keep_identity=keep_identity, truth=truth))

@@ -27,6 +27,7 @@ References
 """
 from __future__ import annotations
 
+import inspect
 import warnings
 from dataclasses import dataclass, field
 
@@ -816,31 +817,50 @@ def _to_sample(samples, segs):
     return np.concatenate(out) if out else np.zeros(0, int)
 
 
-def _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, log):
-    """:func:`detect_channel` on channel ``i`` of ``rec``, chunk by chunk (see :mod:`.stream`)."""
+def channel_plan(rec, i, chunk_duration=CHUNK):
+    """How channel ``i`` of ``rec`` is detected: ``None`` (in one piece: it is its own statistics
+    sample) or the list of chunks ``(lo, c0, c1, hi)`` (:func:`~.stream.plan_chunks`)."""
     c = rec.channels[i]
-    sf, n = c.sfreq, c.n_times
-    qrs = None if qrs_times is None else np.round(qrs_times * sf).astype(int)
-    segs = stats_segments(n, sf)
-    chunks = plan_chunks(n, sf, chunk_duration, align=round(0.1 * sf))
-    if len(segs) == 1:  # the channel is its own statistics sample: one piece, sharing the arrays
-        return detect_channel(rec._read_channel(i, 0, None), sf, qrs=qrs, log=log, **chan_kw)
-    stats = channel_stats(_sample(rec, i, segs), sf, qrs=None if qrs is None else _to_sample(qrs, segs),
-                          **{k: chan_kw[k] for k in _STATS_KW})
+    if len(stats_segments(c.n_times, c.sfreq)) == 1:
+        return None
+    return plan_chunks(c.n_times, c.sfreq, chunk_duration, align=round(0.1 * c.sfreq))
+
+
+def chunk_stats(rec, i, qrs_times, chan_kw):
+    """Channel-wide statistics of channel ``i`` from its statistics sample (:func:`channel_stats`)."""
+    c = rec.channels[i]
+    segs = stats_segments(c.n_times, c.sfreq)
+    qrs = None if qrs_times is None else _to_sample(np.round(qrs_times * c.sfreq).astype(int), segs)
+    stats = channel_stats(_sample(rec, i, segs), c.sfreq, qrs=qrs, **{k: chan_kw[k] for k in _STATS_KW})
     stats.pop("_arrays")
-    parts, info = [], None
-    for lo, c0, c1, hi in chunks:
-        q = None if qrs is None else qrs[(qrs >= lo) & (qrs < hi)] - lo
-        r = detect_channel(rec._read_channel(i, lo, hi), sf, qrs=q, log=log if info is None else [], stats=stats,
-                           core=(c0 - lo, c1 - lo), edges=(lo == 0, hi == n), **chan_kw)
+    return stats
+
+
+def detect_chunk(rec, i, chunk, stats, qrs_times, chan_kw, log=None):
+    """:func:`detect_channel` on one chunk ``(lo, c0, c1, hi)`` of channel ``i``; sample indices of
+    the record (an input of :func:`join_chunks`)."""
+    c = rec.channels[i]
+    lo, c0, c1, hi = chunk
+    q = None
+    if qrs_times is not None:
+        q = np.round(qrs_times * c.sfreq).astype(int)
+        q = q[(q >= lo) & (q < hi)] - lo
+    r = detect_channel(rec._read_channel(i, lo, hi), c.sfreq, qrs=q, log=[] if log is None else log, stats=stats,
+                       core=(c0 - lo, c1 - lo), edges=(lo == 0, hi == c.n_times), **chan_kw)
+    r["onset"] = r["onset"] + lo
+    r["offset"] = r["offset"] + lo
+    return r
+
+
+def join_chunks(parts, stats, n):
+    """The events of a channel from its chunks (:func:`detect_chunk`, in order); ``n``: its samples."""
+    info = None
+    for r in parts:
         ri = r.pop("info")
         if info is None:
             info = ri
         else:
             info["local_floor_uv_max"] = max(info.get("local_floor_uv_max", 0.0), ri.get("local_floor_uv_max", 0.0))
-        r["onset"] = r["onset"] + lo
-        r["offset"] = r["offset"] + lo
-        parts.append(r)
     out = stitch(parts, _MEASURES)
     if stats["clip"] is not None:
         sat = (out["kind"] == "artifact") & (out["reason"] == "saturation")
@@ -848,6 +868,18 @@ def _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, log):
         info["warnings"].append(clipping_warning(stats["clip"]["level"], int(sat.sum()), frac))
     out["info"] = info
     return out
+
+
+def _detect_streamed(rec, i, qrs_times, chan_kw, chunk_duration, log):
+    """:func:`detect_channel` on channel ``i`` of ``rec``, chunk by chunk (see :mod:`.stream`)."""
+    c = rec.channels[i]
+    plan = channel_plan(rec, i, chunk_duration)
+    if plan is None:  # the channel is its own statistics sample: one piece, sharing the arrays
+        qrs = None if qrs_times is None else np.round(qrs_times * c.sfreq).astype(int)
+        return detect_channel(rec._read_channel(i, 0, None), c.sfreq, qrs=qrs, log=log, **chan_kw)
+    stats = chunk_stats(rec, i, qrs_times, chan_kw)
+    parts = [detect_chunk(rec, i, ch, stats, qrs_times, chan_kw, log=log if k == 0 else None) for k, ch in enumerate(plan)]
+    return join_chunks(parts, stats, c.n_times)
 
 
 def _qrs_from_ecg_channels(rec, log, chunk_duration=None):
@@ -875,6 +907,102 @@ def _qrs_from_ecg_channels(rec, log, chunk_duration=None):
         return None
     log.append(f"QRS complexes detected on ECG channel '{c.name}' ({len(pk)} beats, Pan-Tompkins-like)")
     return pk / c.sfreq
+
+
+def _prepare(args):
+    """Validate the arguments of :func:`detect_jerks` (a dict); returns ``rec, idx, params, chan_kw``."""
+    from types import SimpleNamespace
+
+    from ..io.recording import Recording
+
+    a = SimpleNamespace(**args)
+    _check_option("method", a.method, METHODS)
+    _check_option("ecg", a.ecg, ("auto", True, False))
+    for name, val in (
+        ("envelope_window", a.envelope_window),
+        ("min_duration", a.min_duration),
+        ("jerk_max", a.jerk_max),
+        ("sustained_window", a.sustained_window),
+        ("sp_min_duration", a.sp_min_duration),
+        ("sp_max_duration", a.sp_max_duration),
+        ("sp_tonic_window", a.sp_tonic_window),
+        ("acc_max_duration", a.acc_max_duration),
+    ):
+        _check_range(name, val, 0, None, unit="s", inclusive=False)
+    for name, val in (("merge_gap", a.merge_gap), ("refractory", a.refractory), ("refine_search", a.refine_search),
+                      ("acc_merge_gap", a.acc_merge_gap), ("acc_max_delay", a.acc_max_delay)):
+        _check_range(name, val, 0, None, unit="s")
+    _check_range("k_on", a.k_on, 1, None)
+    _check_range("k_off", a.k_off, 0, a.k_on, inclusive=False)
+    _check_range("k_burst", a.k_burst, 0, None)
+    _check_range("k_sustained", a.k_sustained, 0, None, inclusive=False)
+    _check_range("ecg_k", a.ecg_k, 0, None)
+    _check_range("sp_ratio", a.sp_ratio, 0, 1, inclusive=False)
+    _check_range("sp_min_contrast", a.sp_min_contrast, 1, None)
+    _check_range("acc_k_on", a.acc_k_on, 0, None, inclusive=False)
+    _check_range("acc_k_off", a.acc_k_off, 0, a.acc_k_on)
+    if a.sp_min_duration > a.sp_max_duration:
+        raise MyoclonusUsageError(
+            f"sp_min_duration ({a.sp_min_duration} s) must not exceed a.sp_max_duration ({a.sp_max_duration} s)."
+        )
+    if a.notch not in ("auto", None, False):
+        _check_range("notch", a.notch, 0, None, unit="Hz", inclusive=False)
+    if a.chunk_duration is not None:
+        _check_range("chunk_duration", a.chunk_duration, 1, None, unit="s")
+    _check_range("n_jobs", a.n_jobs, 1, None)
+    if isinstance(a.data, Recording):
+        rec = a.data
+    else:
+        if a.sfreq is None:
+            raise MyoclonusUsageError("sfreq (Hz) is required when a.data is an array.")
+        arr = np.atleast_2d(np.asarray(a.data, dtype=np.float64))
+        rec = Recording.from_array(arr, a.sfreq, a.ch_names, ["emg"] * arr.shape[0])
+    idx = rec.pick_indices(a.picks)
+    params = {
+        "method": a.method, "l_freq": a.l_freq, "h_freq": a.h_freq, "notch": a.notch,
+        "envelope_window": a.envelope_window, "k_on": a.k_on, "k_off": a.k_off, "k_burst": a.k_burst, "burst_window": a.burst_window,
+        "min_duration": a.min_duration, "merge_gap": a.merge_gap, "refractory": a.refractory,
+        "jerk_max": a.jerk_max, "max_rise": a.max_rise, "slow_rise_min_duration": a.slow_rise_min_duration,
+        "sustained_window": a.sustained_window, "k_sustained": a.k_sustained, "sustained_gap": a.sustained_gap,
+        "refine_search": a.refine_search, "ramp_fit": a.ramp_fit, "ramp_search": a.ramp_search, "slow_rise_llr": a.slow_rise_llr, "edge": a.edge, "floor_span": a.floor_span, "tail_adapt": a.tail_adapt, "ecg": a.ecg, "ecg_k": a.ecg_k, "lf_ratio_max": a.lf_ratio_max,
+        "pop_step": a.pop_step, "silent_periods": a.silent_periods, "sp_min_duration": a.sp_min_duration,
+        "sp_max_duration": a.sp_max_duration, "sp_ratio": a.sp_ratio, "sp_tonic_window": a.sp_tonic_window,
+        "sp_min_contrast": a.sp_min_contrast, "acc": a.acc, "acc_k_on": a.acc_k_on, "acc_k_off": a.acc_k_off,
+        "acc_max_duration": a.acc_max_duration, "acc_merge_gap": a.acc_merge_gap, "acc_max_delay": a.acc_max_delay,
+    }
+    chan_kw = {k: v for k, v in params.items() if k not in ("acc", "acc_k_on", "acc_k_off", "acc_max_duration", "acc_merge_gap", "acc_max_delay")}
+    return rec, idx, params, chan_kw
+
+
+def _check_rates(rec, idx, force):
+    """Refuse EMG sampled under :data:`MIN_SFREQ` (unless ``force``); warnings for coarse rates."""
+    warns = []
+    for i in idx:
+        c = rec.channels[i]
+        sf = c.sfreq
+        if sf < MIN_SFREQ and not force:
+            raise MyoclonusInputError(
+                f"Channel '{c.name}' is sampled at {sf:g} Hz, below the {MIN_SFREQ:g} Hz needed to time "
+                "jerks (a 10 ms jerk would be under one sample). Use a recording sampled at >= 500 Hz, "
+                "or pass force=True (--force) to analyse it anyway."
+            )
+        if sf < WARN_SFREQ:
+            msg = (
+                f"Channel '{c.name}' is sampled at {sf:g} Hz (< {WARN_SFREQ:g} Hz): onsets are coarser "
+                f"(+/- {1000 / sf:.1f} ms) and the EMG band is cut at {0.45 * sf:g} Hz."
+            )
+            warns.append(msg)
+            warnings.warn(msg, stacklevel=4)
+    return warns
+
+
+def prepare_detection(data, **detect_kwargs):
+    """Validated detection set-up, as :func:`detect_jerks` would use it: ``rec, idx, params, chan_kw``
+    (the recording, the EMG channel indices, the parameters and the per-channel options). For
+    running the steps of a detection as separate tasks (:mod:`myoclonus.batch`)."""
+    bound = inspect.signature(detect_jerks).bind(data, **detect_kwargs)
+    bound.apply_defaults()
+    return _prepare(bound.arguments)
 
 
 @verbose
@@ -1009,81 +1137,10 @@ def detect_jerks(
     -----
     Every default and the reason for its value is listed in :data:`DEFAULTS`.
     """
-    from ..io.recording import Recording
-
-    _check_option("method", method, METHODS)
-    _check_option("ecg", ecg, ("auto", True, False))
-    for name, val in (
-        ("envelope_window", envelope_window),
-        ("min_duration", min_duration),
-        ("jerk_max", jerk_max),
-        ("sustained_window", sustained_window),
-        ("sp_min_duration", sp_min_duration),
-        ("sp_max_duration", sp_max_duration),
-        ("sp_tonic_window", sp_tonic_window),
-        ("acc_max_duration", acc_max_duration),
-    ):
-        _check_range(name, val, 0, None, unit="s", inclusive=False)
-    for name, val in (("merge_gap", merge_gap), ("refractory", refractory), ("refine_search", refine_search),
-                      ("acc_merge_gap", acc_merge_gap), ("acc_max_delay", acc_max_delay)):
-        _check_range(name, val, 0, None, unit="s")
-    _check_range("k_on", k_on, 1, None)
-    _check_range("k_off", k_off, 0, k_on, inclusive=False)
-    _check_range("k_burst", k_burst, 0, None)
-    _check_range("k_sustained", k_sustained, 0, None, inclusive=False)
-    _check_range("ecg_k", ecg_k, 0, None)
-    _check_range("sp_ratio", sp_ratio, 0, 1, inclusive=False)
-    _check_range("sp_min_contrast", sp_min_contrast, 1, None)
-    _check_range("acc_k_on", acc_k_on, 0, None, inclusive=False)
-    _check_range("acc_k_off", acc_k_off, 0, acc_k_on)
-    if sp_min_duration > sp_max_duration:
-        raise MyoclonusUsageError(
-            f"sp_min_duration ({sp_min_duration} s) must not exceed sp_max_duration ({sp_max_duration} s)."
-        )
-    if notch not in ("auto", None, False):
-        _check_range("notch", notch, 0, None, unit="Hz", inclusive=False)
-    if chunk_duration is not None:
-        _check_range("chunk_duration", chunk_duration, 1, None, unit="s")
-    _check_range("n_jobs", n_jobs, 1, None)
-    if isinstance(data, Recording):
-        rec = data
-    else:
-        if sfreq is None:
-            raise MyoclonusUsageError("sfreq (Hz) is required when data is an array.")
-        arr = np.atleast_2d(np.asarray(data, dtype=np.float64))
-        rec = Recording.from_array(arr, sfreq, ch_names, ["emg"] * arr.shape[0])
-    idx = rec.pick_indices(picks)
-    params = {
-        "method": method, "l_freq": l_freq, "h_freq": h_freq, "notch": notch,
-        "envelope_window": envelope_window, "k_on": k_on, "k_off": k_off, "k_burst": k_burst, "burst_window": burst_window,
-        "min_duration": min_duration, "merge_gap": merge_gap, "refractory": refractory,
-        "jerk_max": jerk_max, "max_rise": max_rise, "slow_rise_min_duration": slow_rise_min_duration,
-        "sustained_window": sustained_window, "k_sustained": k_sustained, "sustained_gap": sustained_gap,
-        "refine_search": refine_search, "ramp_fit": ramp_fit, "ramp_search": ramp_search, "slow_rise_llr": slow_rise_llr, "edge": edge, "floor_span": floor_span, "tail_adapt": tail_adapt, "ecg": ecg, "ecg_k": ecg_k, "lf_ratio_max": lf_ratio_max,
-        "pop_step": pop_step, "silent_periods": silent_periods, "sp_min_duration": sp_min_duration,
-        "sp_max_duration": sp_max_duration, "sp_ratio": sp_ratio, "sp_tonic_window": sp_tonic_window,
-        "sp_min_contrast": sp_min_contrast, "acc": acc, "acc_k_on": acc_k_on, "acc_k_off": acc_k_off,
-        "acc_max_duration": acc_max_duration, "acc_merge_gap": acc_merge_gap, "acc_max_delay": acc_max_delay,
-    }
-    chan_kw = {k: v for k, v in params.items() if k not in ("acc", "acc_k_on", "acc_k_off", "acc_max_duration", "acc_merge_gap", "acc_max_delay")}
-    log, warns, thresholds, parts, acc_thresholds = [], [], {}, [], {}
+    rec, idx, params, chan_kw = _prepare(dict(locals()))
+    log, warns = [], []
     qrs_times = _qrs_from_ecg_channels(rec, log, chunk_duration) if ecg is not False else None
-    for i in idx:
-        c = rec.channels[i]
-        sf = c.sfreq
-        if sf < MIN_SFREQ and not force:
-            raise MyoclonusInputError(
-                f"Channel '{c.name}' is sampled at {sf:g} Hz, below the {MIN_SFREQ:g} Hz needed to time "
-                "jerks (a 10 ms jerk would be under one sample). Use a recording sampled at >= 500 Hz, "
-                "or pass force=True (--force) to analyse it anyway."
-            )
-        if sf < WARN_SFREQ:
-            msg = (
-                f"Channel '{c.name}' is sampled at {sf:g} Hz (< {WARN_SFREQ:g} Hz): onsets are coarser "
-                f"(+/- {1000 / sf:.1f} ms) and the EMG band is cut at {0.45 * sf:g} Hz."
-            )
-            warns.append(msg)
-            warnings.warn(msg, stacklevel=3)
+    warns.extend(_check_rates(rec, idx, force))
 
     def one(i):
         clog = []
@@ -1112,6 +1169,17 @@ def detect_jerks(
                 bar.update(1)
     if bar is not None:
         bar.close()
+    return assemble_detection(rec, idx, results, params, log, warns)
+
+
+def assemble_detection(rec, idx, results, params, log, warns):
+    """A :class:`DetectionResult` from per-channel results ``[(res, channel_log), ...]`` of the EMG
+    channels ``idx``; accelerometer jerks are detected here (``params['acc']``) and linked to the
+    EMG jerks."""
+    thresholds, parts, acc_thresholds = {}, [], {}
+    acc = params["acc"]
+    acc_k_on, acc_k_off, acc_max_duration = params["acc_k_on"], params["acc_k_off"], params["acc_max_duration"]
+    acc_merge_gap, acc_max_delay = params["acc_merge_gap"], params["acc_max_delay"]
     for i, (res, clog) in zip(idx, results):
         c = rec.channels[i]
         sf = c.sfreq
