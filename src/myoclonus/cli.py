@@ -55,6 +55,7 @@ def _add_detect_options(p):
         "--channels", nargs="+", default=None, metavar="NAME_OR_GLOB", help="EMG channels to analyse (default: all EMG)"
     )
     p.add_argument("--force", action="store_true", help="analyse EMG sampled under 100 Hz anyway")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="EMG channels detected in parallel threads (default 1)")
 
 
 def _add_lang_options(p):
@@ -134,6 +135,8 @@ def build_parser():
     g2.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)")
     g2.add_argument("--workers", type=int, default=None, help="workers of the local cluster (default: cores)")
     p.add_argument("--no-resume", action="store_true", help="re-run recordings whose outputs are up to date")
+    p.add_argument("--split-above", type=float, default=None, metavar="HOURS",
+                   help="EMG channel-hours above which a recording is detected as chunk-level tasks (default 8)")
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
     p.add_argument("--profile", default="cortical", help="myoclonus profile (e.g. cortical, subcortical, healthy)")
@@ -191,7 +194,7 @@ def _cmd_detect(args):
     from .events import write_events
 
     rec = _read(args)
-    res = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet)
+    res = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet, n_jobs=args.jobs)
     path = write_events(res.events, args.out, recording=rec, keep_identity=args.keep_identity)
     counts = res.events.counts()
     print(f"{len(res.events)} events ({', '.join(f'{v} {k}' for k, v in counts.items()) or 'none'}) -> {path}")
@@ -205,7 +208,7 @@ def _cmd_analyze(args):
     res = analyze(
         rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
         progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
-        lang=_lang(args), patient_note=args.note_for_patient,
+        lang=_lang(args), patient_note=args.note_for_patient, detect_kwargs={"n_jobs": args.jobs},
     )
     _print_outputs(res, _lang(args))
     return EXIT_OK
@@ -315,7 +318,8 @@ def _cmd_physiology(args):
     if args.events:
         events = read_events(args.events)
     else:
-        events = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet).events
+        events = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet,
+                              n_jobs=args.jobs).events
     char = None
     try:
         from .characterize import characterize
@@ -334,8 +338,9 @@ def _cmd_physiology(args):
 def _cmd_batch(args):
     from .batch import run_batch
 
+    kw = {} if args.split_above is None else {"split_above": args.split_above}
     table = run_batch(args.inputs, args.out, scheduler=args.scheduler, workers=args.workers,
-                      resume=not args.no_resume, progress=not args.quiet)
+                      resume=not args.no_resume, progress=not args.quiet, **kw)
     counts = table["status"].value_counts().to_dict()
     print(", ".join(f"{v} {k}" for k, v in counts.items()))
     for _, row in table[table["status"] == "failed"].iterrows():
