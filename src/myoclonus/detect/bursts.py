@@ -20,6 +20,7 @@ from scipy.ndimage import uniform_filter1d
 
 from .._validate import _check_option
 from ..preprocess import tkeo
+from ._kernels import ramp_fits, refine_edges, slow_rise_scores
 
 __all__ = [
     "ENVELOPE_METHODS",
@@ -250,37 +251,6 @@ def segment_rms(cs2, starts, stops):
     return np.sqrt(np.maximum(cs2[stops] - cs2[starts], 0) / n)
 
 
-def _llr_change(y2, s0):
-    """Index k maximising the likelihood of 'variance s0 before k, estimated variance after k'.
-
-    ``y2``: squared samples; returns k in [1, len-1] (Gaussian log-likelihood, vectorised).
-    """
-    n = y2.size
-    if n < 3:
-        return 0
-    cs = np.cumsum(y2)
-    k = np.arange(1, n)
-    before = cs[k - 1]
-    after = cs[-1] - before
-    m = n - k
-    v1 = np.maximum(after / m, s0 * 1e-6)
-    # log L(k) up to constants: -before/(2 s0) - m/2 log(v1) - m/2
-    ll = -before / (2 * s0) - 0.5 * m * np.log(v1 / s0) - 0.5 * m
-    return int(k[np.argmax(ll)])
-
-
-def _local_var(x, a, b, floor_var):
-    """Background variance just outside a burst: robust (median-based) mean square of ``x[a:b]``.
-
-    The median of the squares of Gaussian samples is 0.455 x their variance; a neighbouring burst in
-    the window barely moves it. Bounded below by ``floor_var``.
-    """
-    a, b = max(0, a), min(x.size, b)
-    if b - a < 8:
-        return floor_var
-    return max(float(np.median(np.square(x[a:b]))) / 0.455, floor_var)
-
-
 def refine_onsets(x, sfreq, starts, peaks, floor, *, search=0.03):
     """Refine burst onsets with a likelihood-ratio variance change point.
 
@@ -307,18 +277,10 @@ def refine_onsets(x, sfreq, starts, peaks, floor, *, search=0.03):
     -------
     onsets : ndarray of int
     """
-    out = np.array(starts, dtype=int, copy=True)
     back = int(round(search * sfreq))
     ref = int(round(0.1 * sfreq))
-    s0 = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(out),))
-    for i, (a, p) in enumerate(zip(starts, peaks)):
-        lo = max(0, a - back)
-        hi = max(p + 1, a + 2)
-        seg = x[lo:hi]
-        if seg.size < 4:
-            continue
-        out[i] = lo + _llr_change(seg * seg, _local_var(x, lo - ref, lo, s0[i]))
-    return out
+    s0 = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(starts),))
+    return refine_edges(x, starts, peaks, s0, back, ref, False)
 
 
 def refine_offsets(x, sfreq, stops, peaks, floor, *, search=0.03):
@@ -328,19 +290,10 @@ def refine_offsets(x, sfreq, stops, peaks, floor, *, search=0.03):
     -------
     offsets : ndarray of int (exclusive stop samples)
     """
-    out = np.array(stops, dtype=int, copy=True)
     fwd = int(round(search * sfreq))
     ref = int(round(0.1 * sfreq))
-    s0 = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(out),))
-    n = x.size
-    for i, (b, p) in enumerate(zip(stops, peaks)):
-        hi = min(n, b + fwd)
-        lo = min(p, b - 2)
-        seg = x[lo:hi][::-1]
-        if seg.size < 4:
-            continue
-        out[i] = hi - _llr_change(seg * seg, _local_var(x, hi, hi + ref, s0[i]))
-    return out
+    s0 = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(stops),))
+    return refine_edges(x, stops, peaks, s0, fwd, ref, True)
 
 
 def rise_times(x, sfreq, onsets, offsets, *, window=0.01, level=0.5, plateau_q=75):
@@ -376,45 +329,6 @@ DECAY_GRID = (0.0, 0.002, 0.004, 0.006, 0.008, 0.012, 0.016, 0.024, 0.032, 0.048
 #: Rise times of the slow (voluntary-recruitment) alternative of :func:`slow_rise_glr` (s): voluntary
 #: bursts recruit over 30-150 ms.
 SLOW_GRID = (0.024, 0.032, 0.048, 0.064, 0.096, 0.128)
-
-
-def _ramp_fit(y2, s0, k_lo, k_hi, ramps, min_plateau, per_ramp=None, margin=0.0):
-    """Joint ML fit of a change point ``k`` and a raised-cosine ramp of ``r`` samples.
-
-    Model: ``y[t] ~ N(0, v[t])`` independent, ``v = s0`` before ``k``, ``s0 + (s1 - s0) c^2`` on the
-    ramp (``c`` the raised-cosine amplitude 0 -> 1 over ``r`` samples) and ``s1`` after it; ``s1`` is
-    the mean square after the ramp (profile likelihood). Returns ``(k, r)`` of the best fit with
-    ``k`` in ``[k_lo, k_hi]`` (the first sample of the ramp).
-    """
-    L = y2.size
-    cs = np.concatenate([[0.0], np.cumsum(y2)])
-    t = np.arange(L)
-    best = (-np.inf, k_lo, 0)
-    fits = []
-    for r in ramps:
-        ks = np.arange(max(k_lo, 0), min(k_hi, L - r - min_plateau) + 1)
-        if ks.size == 0:
-            continue
-        s1 = np.maximum((cs[L] - cs[ks + r]) / (L - ks - r), s0)
-        rel = t[None, :] - ks[:, None]
-        if r > 0:
-            c = 0.5 - 0.5 * np.cos(np.pi * np.clip(rel + 1, 0, r + 1) / (r + 1))
-        else:
-            c = (rel >= 0).astype(float)
-        v = s0 + (s1[:, None] - s0) * (c * c)
-        ll = -0.5 * np.sum(np.log(v / s0) + y2[None, :] / v, axis=1)
-        j = int(np.argmax(ll))
-        if per_ramp is not None:
-            per_ramp[r] = float(ll[j])
-        fits.append((float(ll[j]), int(ks[j]), int(r)))
-        if ll[j] > best[0]:
-            best = fits[-1]
-    # parsimony: the shortest ramp whose likelihood is within `margin` of the best (the end of a long
-    # raised-cosine tail is barely distinguishable from background, so its likelihood is flat)
-    for ll_r, k, r in fits:  # ramps in increasing order
-        if ll_r >= best[0] - margin:
-            return k, r
-    return best[1], best[2]
 
 
 def fit_ramps(x, sfreq, starts, ends, floor, *, grid=RAMP_GRID, search=0.005, outward=None, margin=0.0,
@@ -461,37 +375,14 @@ def fit_ramps(x, sfreq, starts, ends, floor, *, grid=RAMP_GRID, search=0.005, ou
     """
     starts = np.asarray(starts, int)
     ends = np.asarray(ends, int)
-    n = x.size
     ramps = sorted({int(round(g * sfreq)) for g in grid})
-    rmax = ramps[-1]
     s_after = int(round(search * sfreq))
-    out_n = rmax if outward is None else int(round(outward * sfreq))
+    out_n = ramps[-1] if outward is None else int(round(outward * sfreq))
     ref = int(round(0.1 * sfreq))
     min_plateau = max(2, int(round(0.002 * sfreq)))
     s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(starts),))
-    out = (ends if reverse else starts).copy()
-    rise = np.zeros(len(starts))
-    for i, (a, b) in enumerate(zip(starts, ends)):
-        if reverse:
-            # mirror: the burst's end becomes a start in the reversed signal
-            hi = min(n, b + rmax + s_after)
-            lo = int(max(a + (b - a) // 4, hi - 3 * rmax - 2 * s_after))
-            seg = x[lo:hi][::-1]
-            s0 = _local_var(x, hi, hi + ref, s0v[i])
-            a_rev = hi - b  # current offset, in reversed coordinates
-        else:
-            lo = max(0, a - rmax - s_after)
-            hi = int(min(b, max(a + 2, lo + 3 * rmax + 2 * s_after)))
-            hi = min(hi, n)
-            seg = x[lo:hi]
-            s0 = _local_var(x, lo - ref, lo, s0v[i])
-            a_rev = a - lo
-        if seg.size < 8:
-            continue
-        k, r = _ramp_fit(seg * seg, s0, a_rev - out_n, a_rev + s_after, ramps, min_plateau, margin=margin)
-        out[i] = (hi - k) if reverse else (lo + k)
-        rise[i] = r / sfreq
-    return out, rise
+    out, r = ramp_fits(x, starts, ends, s0v, ramps, s_after, out_n, ref, min_plateau, margin, reverse)
+    return out, r / sfreq
 
 
 def slow_rise_glr(x, sfreq, onsets, offsets, floor, *, fast_max=0.012, slow=SLOW_GRID, span=0.2):
@@ -504,23 +395,6 @@ def slow_rise_glr(x, sfreq, onsets, offsets, floor, *, fast_max=0.012, slow=SLOW
     """
     fast = [int(round(g * sfreq)) for g in RAMP_GRID if g <= fast_max + 1e-12]
     slow_s = [int(round(g * sfreq)) for g in slow]
-    rmax = max(slow_s)
-    ref = int(round(0.1 * sfreq))
-    pad = int(round(0.01 * sfreq))
     s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(onsets),))
-    out = np.full(len(onsets), np.nan)
-    for i, (a, b) in enumerate(zip(onsets, offsets)):
-        lo = max(0, int(a) - rmax - pad)
-        hi = int(min(b, a + int(round(span * sfreq)) + rmax))
-        seg = x[lo:hi]
-        if seg.size < 4 * pad:
-            continue
-        s0 = _local_var(x, lo - ref, lo, s0v[i])
-        d = {}
-        y2 = seg * seg
-        _ramp_fit(y2, s0, a - lo - rmax, a - lo + pad, fast + slow_s, pad, per_ramp=d)
-        lf = max(d.get(r, -np.inf) for r in fast)
-        ls = max(d.get(r, -np.inf) for r in slow_s)
-        if np.isfinite(lf) and np.isfinite(ls):
-            out[i] = ls - lf
-    return out
+    return slow_rise_scores(x, onsets, offsets, s0v, fast, slow_s, int(round(span * sfreq)), int(round(0.1 * sfreq)),
+                            int(round(0.01 * sfreq)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from ._kernels import silent_candidates
 from .artifacts import runs
 
 __all__ = ["SILENT_DEFAULTS", "detect_silent_periods"]
@@ -22,28 +23,6 @@ SILENT_DEFAULTS = {
     "sp_tonic_window": (0.40, "s; tonic activity measured in this window before the silence; it must be active throughout (every 50 ms sub-window)."),
     "sp_min_contrast": (2.0, "x silent RMS; the tonic level before (every 50 ms sub-window) and the activity after must exceed the silence by this factor (6 dB)."),
 }
-
-
-def _var_change(y2):
-    """Change point between two segments of unknown variances (Gaussian likelihood), k in [1, n-1]."""
-    n = y2.size
-    if n < 3:
-        return n // 2
-    ks = np.arange(1, n)
-    c = np.cumsum(y2)
-    v0 = np.maximum(c[:-1] / ks, 1e-12)
-    v1 = np.maximum((c[-1] - c[:-1]) / (n - ks), 1e-12)
-    ll = -ks * np.log(v0) - (n - ks) * np.log(v1)
-    return int(ks[np.argmax(ll)])
-
-
-def _overlaps_any(a, b, starts, stops):
-    """Whether each interval [a, b) overlaps any of the sorted intervals [starts, stops)."""
-    i = np.searchsorted(stops, a, side="right")
-    ok = i < len(starts)
-    res = np.zeros(len(a), bool)
-    res[ok] = starts[i[ok]] < b[ok]
-    return res
 
 
 def detect_silent_periods(
@@ -107,34 +86,5 @@ def detect_silent_periods(
     sub = max(1, int(0.05 * sfreq))
     after_w = int(0.1 * sfreq)
     search = int(0.03 * sfreq)
-    out = []
-    for a, b in zip(s, e):
-        if a - tw - search < 0 or b + after_w + search > n:
-            continue
-        # refine: tonic -> silence, silence -> activity (change points)
-        mid = (a + b) // 2
-        lo = max(0, a - search)
-        on = lo + _var_change(x2[lo:mid + 1])
-        hi = min(n, b + search)
-        off = mid + _var_change(x2[mid:hi])
-        if off - on < min_duration * sfreq * 0.9 or off - on > max_duration * sfreq * 1.1:
-            continue
-        if on - tw < 0 or off + after_w > n:
-            continue
-        silent = np.sqrt((cs2[off] - cs2[on]) / max(off - on, 1))
-        tonic = np.sqrt((cs2[on] - cs2[on - tw]) / tw)
-        edges = np.arange(on - tw, on + 1, sub)
-        subs = np.sqrt(np.diff(cs2[edges]) / sub)
-        if bursts is not None and len(bursts[0]):
-            free = ~_overlaps_any(edges[:-1], edges[1:], *bursts)
-            if free.sum() < max(3, 0.5 * free.size):
-                continue
-            subs = subs[free]
-        after = np.sqrt((cs2[off + after_w] - cs2[off]) / after_w)
-        if subs.min() < min_contrast * silent or after < min_contrast * silent:
-            continue
-        out.append((on, off, tonic, silent))
-    if not out:
-        return empty
-    arr = np.array(out)
-    return arr[:, 0].astype(int), arr[:, 1].astype(int), arr[:, 2], arr[:, 3]
+    return silent_candidates(x2, cs2, s, e, tw, sub, after_w, search, min_duration * sfreq * 0.9,
+                             max_duration * sfreq * 1.1, min_contrast, bursts)

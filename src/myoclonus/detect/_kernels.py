@@ -1,0 +1,775 @@
+"""Per-burst loops of burst refinement and silent-period detection: numba kernels and NumPy fallbacks.
+
+Each entry point runs one loop over all bursts (or silent-period candidates). It takes the compiled
+kernel when :func:`myoclonus._numba.use_numba` is True at call time and the input is float64, and
+otherwise the NumPy reference implementation; both return the same sample indices (the compiled
+kernels follow the reference's arithmetic and ``np.argmax`` first-maximum tie breaking; floating
+outputs agree to rounding). The public wrappers are in :mod:`myoclonus.detect.bursts` and
+:mod:`myoclonus.detect.silent`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _numba
+from .._numba import njit
+
+__all__ = ["refine_edges", "ramp_fits", "slow_rise_scores", "silent_candidates"]
+
+
+def _compiled(x):
+    """Whether to take the compiled path for signal ``x`` (numba enabled and float64 data)."""
+    return _numba.use_numba() and np.asarray(x).dtype == np.float64
+
+
+# --------------------------------------------------------------------------- NumPy reference
+
+
+def _llr_change(y2, s0):
+    """Index k maximising the likelihood of 'variance s0 before k, estimated variance after k'.
+
+    ``y2``: squared samples; returns k in [1, len-1] (Gaussian log-likelihood, vectorised).
+    """
+    n = y2.size
+    if n < 3:
+        return 0
+    cs = np.cumsum(y2)
+    k = np.arange(1, n)
+    before = cs[k - 1]
+    after = cs[-1] - before
+    m = n - k
+    v1 = np.maximum(after / m, s0 * 1e-6)
+    # log L(k) up to constants: -before/(2 s0) - m/2 log(v1) - m/2
+    ll = -before / (2 * s0) - 0.5 * m * np.log(v1 / s0) - 0.5 * m
+    return int(k[np.argmax(ll)])
+
+
+def _local_var(x, a, b, floor_var):
+    """Background variance just outside a burst: robust (median-based) mean square of ``x[a:b]``.
+
+    The median of the squares of Gaussian samples is 0.455 x their variance; a neighbouring burst in
+    the window barely moves it. Bounded below by ``floor_var``.
+    """
+    a, b = max(0, a), min(x.size, b)
+    if b - a < 8:
+        return floor_var
+    return max(float(np.median(np.square(x[a:b]))) / 0.455, floor_var)
+
+
+def _refine_edges_np(x, edges, peaks, s0, search, ref, reverse):
+    """NumPy reference of :func:`refine_edges`."""
+    out = np.array(edges, dtype=int, copy=True)
+    n = x.size
+    for i, (b, p) in enumerate(zip(edges, peaks)):
+        if reverse:
+            hi = min(n, b + search)
+            lo = min(p, b - 2)
+            seg = x[lo:hi][::-1]
+            if seg.size < 4:
+                continue
+            out[i] = hi - _llr_change(seg * seg, _local_var(x, hi, hi + ref, s0[i]))
+        else:
+            lo = max(0, b - search)
+            hi = max(p + 1, b + 2)
+            seg = x[lo:hi]
+            if seg.size < 4:
+                continue
+            out[i] = lo + _llr_change(seg * seg, _local_var(x, lo - ref, lo, s0[i]))
+    return out
+
+
+def _ramp_fit(y2, s0, k_lo, k_hi, ramps, min_plateau, per_ramp=None, margin=0.0):
+    """Joint ML fit of a change point ``k`` and a raised-cosine ramp of ``r`` samples.
+
+    Model: ``y[t] ~ N(0, v[t])`` independent, ``v = s0`` before ``k``, ``s0 + (s1 - s0) c^2`` on the
+    ramp (``c`` the raised-cosine amplitude 0 -> 1 over ``r`` samples) and ``s1`` after it; ``s1`` is
+    the mean square after the ramp (profile likelihood). Returns ``(k, r)`` of the best fit with
+    ``k`` in ``[k_lo, k_hi]`` (the first sample of the ramp).
+    """
+    L = y2.size
+    cs = np.concatenate([[0.0], np.cumsum(y2)])
+    t = np.arange(L)
+    best = (-np.inf, k_lo, 0)
+    fits = []
+    for r in ramps:
+        ks = np.arange(max(k_lo, 0), min(k_hi, L - r - min_plateau) + 1)
+        if ks.size == 0:
+            continue
+        s1 = np.maximum((cs[L] - cs[ks + r]) / (L - ks - r), s0)
+        rel = t[None, :] - ks[:, None]
+        if r > 0:
+            c = 0.5 - 0.5 * np.cos(np.pi * np.clip(rel + 1, 0, r + 1) / (r + 1))
+        else:
+            c = (rel >= 0).astype(float)
+        v = s0 + (s1[:, None] - s0) * (c * c)
+        ll = -0.5 * np.sum(np.log(v / s0) + y2[None, :] / v, axis=1)
+        j = int(np.argmax(ll))
+        if per_ramp is not None:
+            per_ramp[r] = float(ll[j])
+        fits.append((float(ll[j]), int(ks[j]), int(r)))
+        if ll[j] > best[0]:
+            best = fits[-1]
+    # parsimony: the shortest ramp whose likelihood is within `margin` of the best (the end of a long
+    # raised-cosine tail is barely distinguishable from background, so its likelihood is flat)
+    for ll_r, k, r in fits:  # ramps in increasing order
+        if ll_r >= best[0] - margin:
+            return k, r
+    return best[1], best[2]
+
+
+def _ramp_fits_np(x, starts, ends, s0v, ramps, s_after, out_n, ref, min_plateau, margin, reverse):
+    """NumPy reference of :func:`ramp_fits`."""
+    n = x.size
+    rmax = ramps[-1]
+    out = (ends if reverse else starts).copy()
+    rsel = np.zeros(len(starts), np.int64)
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        if reverse:
+            # mirror: the burst's end becomes a start in the reversed signal
+            hi = min(n, b + rmax + s_after)
+            lo = int(max(a + (b - a) // 4, hi - 3 * rmax - 2 * s_after))
+            seg = x[lo:hi][::-1]
+            s0 = _local_var(x, hi, hi + ref, s0v[i])
+            a_rev = hi - b  # current offset, in reversed coordinates
+        else:
+            lo = max(0, a - rmax - s_after)
+            hi = int(min(b, max(a + 2, lo + 3 * rmax + 2 * s_after)))
+            hi = min(hi, n)
+            seg = x[lo:hi]
+            s0 = _local_var(x, lo - ref, lo, s0v[i])
+            a_rev = a - lo
+        if seg.size < 8:
+            continue
+        k, r = _ramp_fit(seg * seg, s0, a_rev - out_n, a_rev + s_after, ramps, min_plateau, margin=margin)
+        out[i] = (hi - k) if reverse else (lo + k)
+        rsel[i] = r
+    return out, rsel
+
+
+def _slow_rise_np(x, onsets, offsets, s0v, fast, slow, span_n, ref, pad):
+    """NumPy reference of :func:`slow_rise_scores`."""
+    rmax = max(slow)
+    out = np.full(len(onsets), np.nan)
+    for i, (a, b) in enumerate(zip(onsets, offsets)):
+        lo = max(0, int(a) - rmax - pad)
+        hi = int(min(b, a + span_n + rmax))
+        seg = x[lo:hi]
+        if seg.size < 4 * pad:
+            continue
+        s0 = _local_var(x, lo - ref, lo, s0v[i])
+        d = {}
+        _ramp_fit(seg * seg, s0, a - lo - rmax, a - lo + pad, fast + slow, pad, per_ramp=d)
+        lf = max(d.get(r, -np.inf) for r in fast)
+        ls = max(d.get(r, -np.inf) for r in slow)
+        if np.isfinite(lf) and np.isfinite(ls):
+            out[i] = ls - lf
+    return out
+
+
+def _var_change(y2):
+    """Change point between two segments of unknown variances (Gaussian likelihood), k in [1, n-1]."""
+    n = y2.size
+    if n < 3:
+        return n // 2
+    ks = np.arange(1, n)
+    c = np.cumsum(y2)
+    v0 = np.maximum(c[:-1] / ks, 1e-12)
+    v1 = np.maximum((c[-1] - c[:-1]) / (n - ks), 1e-12)
+    ll = -ks * np.log(v0) - (n - ks) * np.log(v1)
+    return int(ks[np.argmax(ll)])
+
+
+def _overlaps_any(a, b, starts, stops):
+    """Whether each interval [a, b) overlaps any of the sorted intervals [starts, stops)."""
+    i = np.searchsorted(stops, a, side="right")
+    ok = i < len(starts)
+    res = np.zeros(len(a), bool)
+    res[ok] = starts[i[ok]] < b[ok]
+    return res
+
+
+def _silent_np(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast, bursts):
+    """NumPy reference of :func:`silent_candidates`."""
+    n = x2.size
+    out = []
+    for a, b in zip(s, e):
+        if a - tw - search < 0 or b + after_w + search > n:
+            continue
+        # refine: tonic -> silence, silence -> activity (change points)
+        mid = (a + b) // 2
+        lo = max(0, a - search)
+        on = lo + _var_change(x2[lo:mid + 1])
+        hi = min(n, b + search)
+        off = mid + _var_change(x2[mid:hi])
+        if off - on < dmin or off - on > dmax:
+            continue
+        if on - tw < 0 or off + after_w > n:
+            continue
+        silent = np.sqrt((cs2[off] - cs2[on]) / max(off - on, 1))
+        tonic = np.sqrt((cs2[on] - cs2[on - tw]) / tw)
+        edges = np.arange(on - tw, on + 1, sub)
+        subs = np.sqrt(np.diff(cs2[edges]) / sub)
+        if bursts is not None and len(bursts[0]):
+            free = ~_overlaps_any(edges[:-1], edges[1:], *bursts)
+            if free.sum() < max(3, 0.5 * free.size):
+                continue
+            subs = subs[free]
+        after = np.sqrt((cs2[off + after_w] - cs2[off]) / after_w)
+        if subs.min() < min_contrast * silent or after < min_contrast * silent:
+            continue
+        out.append((on, off, tonic, silent))
+    if not out:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0)
+    arr = np.array(out)
+    return arr[:, 0].astype(int), arr[:, 1].astype(int), arr[:, 2], arr[:, 3]
+
+
+# --------------------------------------------------------------------------- compiled kernels
+
+
+@njit(error_model="numpy")
+def _clip_slice(v, n):
+    """Python slice-bound normalisation of ``v`` for a sequence of length ``n``."""
+    if v < 0:
+        v += n
+        if v < 0:
+            v = 0
+    if v > n:
+        v = n
+    return v
+
+
+@njit(error_model="numpy")
+def _median_squares(x, a, b):
+    """``np.median(np.square(x[a:b]))`` (``b > a``), by quickselect with a branch-free partition.
+
+    An order statistic is unique, so this equals NumPy's result exactly (NaN if any sample is NaN).
+    Median-of-three pivots; elements equal to the pivot are grouped so that ties cost one pass.
+    """
+    n = b - a
+    A = np.empty(n)
+    for i in range(n):
+        v = x[a + i]
+        if v != v:
+            return np.nan
+        A[i] = v * v
+    k = n // 2
+    lo = 0
+    hi = n - 1
+    while hi > lo:
+        mid = (lo + hi) // 2
+        if A[mid] < A[lo]:
+            A[mid], A[lo] = A[lo], A[mid]
+        if A[hi] < A[lo]:
+            A[hi], A[lo] = A[lo], A[hi]
+        if A[hi] < A[mid]:
+            A[hi], A[mid] = A[mid], A[hi]
+        pivot = A[mid]
+        A[mid] = A[hi]
+        A[hi] = pivot
+        w = lo  # A[lo:w] < pivot <= A[w:i]
+        for i in range(lo, hi):
+            v = A[i]
+            A[i] = A[w]
+            A[w] = v
+            w += v < pivot
+        A[hi] = A[w]
+        A[w] = pivot
+        if k < w:
+            hi = w - 1
+            continue
+        e = w + 1  # A[w:e] == pivot <= A[e:i]
+        for i in range(w + 1, hi + 1):
+            v = A[i]
+            A[i] = A[e]
+            A[e] = v
+            e += v == pivot
+        if k < e:  # A[k] is the pivot
+            break
+        lo = e
+    hi_v = A[k]
+    if n % 2:
+        return hi_v
+    lo_v = A[0]
+    for i in range(1, k):
+        if A[i] > lo_v:
+            lo_v = A[i]
+    return (lo_v + hi_v) / 2
+
+
+@njit(error_model="numpy")
+def _local_var_nb(x, a, b, floor_var):
+    """Compiled :func:`_local_var`."""
+    a = max(0, a)
+    b = min(x.size, b)
+    if b - a < 8:
+        return floor_var
+    r = _median_squares(x, a, b) / 0.455
+    return floor_var if floor_var > r else r
+
+
+@njit(error_model="numpy")
+def _squares(x, lo, hi, reverse):
+    """``x[lo:hi] ** 2`` as a new array, reversed with ``reverse`` (bounds already normalised)."""
+    m = max(0, hi - lo)
+    y2 = np.empty(m)
+    for t in range(m):
+        v = x[hi - 1 - t] if reverse else x[lo + t]
+        y2[t] = v * v
+    return y2
+
+
+@njit(error_model="numpy")
+def _llr_change_nb(y2, s0):
+    """Compiled :func:`_llr_change` (first maximum, NaN counts as maximum like ``np.argmax``)."""
+    n = y2.size
+    if n < 3:
+        return 0
+    cs = np.cumsum(y2)
+    total = cs[n - 1]
+    floor = s0 * 1e-6
+    best_k = -1
+    best = 0.0
+    for k in range(1, n):
+        before = cs[k - 1]
+        m = n - k
+        v1 = (total - before) / m
+        if v1 < floor:
+            v1 = floor
+        ll = -before / (2 * s0) - 0.5 * m * np.log(v1 / s0) - 0.5 * m
+        if ll != ll:  # np.argmax: the first NaN is the maximum
+            return k
+        if best_k < 0 or ll > best:
+            best_k = k
+            best = ll
+    return best_k
+
+
+@njit(error_model="numpy")
+def _refine_edges_nb(x, edges, peaks, s0, search, ref, reverse):
+    """Compiled :func:`_refine_edges_np`."""
+    n = x.size
+    out = edges.copy()
+    for i in range(edges.size):
+        b = edges[i]
+        p = peaks[i]
+        if reverse:
+            hi = min(n, b + search)
+            lo = min(p, b - 2)
+        else:
+            lo = max(0, b - search)
+            hi = max(p + 1, b + 2)
+        lo_c = _clip_slice(lo, n)
+        hi_c = _clip_slice(hi, n)
+        if hi_c - lo_c < 4:
+            continue
+        y2 = _squares(x, lo_c, hi_c, reverse)
+        if reverse:
+            out[i] = hi - _llr_change_nb(y2, _local_var_nb(x, hi, hi + ref, s0[i]))
+        else:
+            out[i] = lo + _llr_change_nb(y2, _local_var_nb(x, lo - ref, lo, s0[i]))
+    return out
+
+
+@njit(error_model="numpy")
+def _ramp_fit_nb(y2, s0, k_lo, k_hi, ramps, c2, c2_off, min_plateau, margin, per_ramp):
+    """Compiled :func:`_ramp_fit`; ``per_ramp[j]`` receives the best LL of ``ramps[j]`` (if fitted).
+
+    ``c2[c2_off[j]:c2_off[j] + ramps[j]]`` are the squared raised-cosine amplitudes of ramp ``j``.
+    Samples before the ramp contribute ``y2 / s0`` and those after it ``log(s1 / s0) + y2 / s1``, so
+    only the ramp itself is looped over (its log terms summed as logs of products); where ``s1`` is
+    clipped to ``s0`` the log-likelihood is the same constant for every ``k`` and ramp, as in the
+    reference (exact ties, first maximum).
+    """
+    L = y2.size
+    cs = np.empty(L + 1)
+    q = np.empty(L + 1)
+    cs[0] = 0.0
+    q[0] = 0.0
+    for t in range(L):
+        cs[t + 1] = cs[t] + y2[t]
+        q[t + 1] = q[t] + y2[t] / s0
+    flat = -0.5 * q[L]
+    nr = ramps.size
+    fit_ll = np.empty(nr)
+    fit_k = np.empty(nr, np.int64)
+    fitted = np.zeros(nr, np.bool_)
+    best_ll = -np.inf
+    best_k = k_lo
+    best_r = 0
+    for j in range(nr):
+        r = ramps[j]
+        k0 = max(k_lo, 0)
+        k1 = min(k_hi, L - r - min_plateau)
+        if k1 < k0:
+            continue
+        o = c2_off[j]
+        nk = k1 - k0 + 1
+        # per-k state, the ramp samples looped over outermost so that the inner loop (over k)
+        # vectorises: profile s1 - s0, running sum and running product of v / s0 on the ramp
+        ds = np.empty(nk)
+        u = np.empty(nk)
+        acc = np.empty(nk)
+        lt = np.empty(nk)
+        prod = np.ones(nk)
+        lmax = 0.0
+        for i in range(nk):
+            k = k0 + i
+            s1 = (cs[L] - cs[k + r]) / (L - k - r)
+            if s1 < s0:
+                s1 = s0
+            ds[i] = s1 - s0
+            u[i] = ds[i] / s0
+            acc[i] = q[k]
+            lt[i] = np.log((s0 + ds[i]) / s0)
+            if lt[i] > lmax:
+                lmax = lt[i]
+        # sum of log(v / s0) over the ramp as logs of products of at most 128 factors, each below
+        # (s0 + ds) / s0, so that a product stays below e**600
+        m = 128 if lmax * 128 <= 600.0 else max(1, int(600.0 / lmax))
+        for t in range(r):
+            ct = c2[o + t]
+            yt = y2[k0 + t:k0 + t + nk]
+            for i in range(nk):
+                prod[i] *= 1.0 + u[i] * ct
+                acc[i] += yt[i] / (s0 + ds[i] * ct)
+            if (t + 1) % m == 0 or t == r - 1:
+                for i in range(nk):
+                    acc[i] += np.log(prod[i])
+                    prod[i] = 1.0
+        jk = -1
+        jl = 0.0
+        for i in range(nk):
+            k = k0 + i
+            if ds[i] == 0.0:
+                ll = flat
+            else:
+                ll = -0.5 * (acc[i] + (L - k - r) * lt[i] + (cs[L] - cs[k + r]) / (s0 + ds[i]))
+            if ll != ll:  # np.argmax: the first NaN is the maximum
+                jk = k
+                jl = ll
+                break
+            if jk < 0 or ll > jl:
+                jk = k
+                jl = ll
+        per_ramp[j] = jl
+        fit_ll[j] = jl
+        fit_k[j] = jk
+        fitted[j] = True
+        if jl > best_ll:
+            best_ll = jl
+            best_k = jk
+            best_r = r
+    for j in range(nr):
+        if fitted[j] and fit_ll[j] >= best_ll - margin:
+            return fit_k[j], ramps[j]
+    return best_k, best_r
+
+
+@njit(error_model="numpy")
+def _ramp_fits_nb(x, starts, ends, s0v, ramps, c2, c2_off, s_after, out_n, ref, min_plateau, margin, reverse):
+    """Compiled :func:`_ramp_fits_np`."""
+    n = x.size
+    rmax = ramps[ramps.size - 1]
+    out = ends.copy() if reverse else starts.copy()
+    rsel = np.zeros(starts.size, np.int64)
+    per_ramp = np.empty(ramps.size)
+    for i in range(starts.size):
+        a = starts[i]
+        b = ends[i]
+        if reverse:
+            hi = min(n, b + rmax + s_after)
+            lo = max(a + (b - a) // 4, hi - 3 * rmax - 2 * s_after)
+        else:
+            lo = max(0, a - rmax - s_after)
+            hi = min(min(b, max(a + 2, lo + 3 * rmax + 2 * s_after)), n)
+        lo_c = _clip_slice(lo, n)
+        hi_c = _clip_slice(hi, n)
+        if hi_c - lo_c < 8:
+            continue
+        y2 = _squares(x, lo_c, hi_c, reverse)
+        if reverse:
+            s0 = _local_var_nb(x, hi, hi + ref, s0v[i])
+            a_rev = hi - b
+        else:
+            s0 = _local_var_nb(x, lo - ref, lo, s0v[i])
+            a_rev = a - lo
+        k, r = _ramp_fit_nb(y2, s0, a_rev - out_n, a_rev + s_after, ramps, c2, c2_off, min_plateau, margin,
+                            per_ramp)
+        out[i] = (hi - k) if reverse else (lo + k)
+        rsel[i] = r
+    return out, rsel
+
+
+@njit(error_model="numpy")
+def _first_max(v, lo, hi):
+    """Python ``max(v[lo:hi])`` (first element kept unless a later one is strictly greater)."""
+    m = v[lo]
+    for i in range(lo + 1, hi):
+        if v[i] > m:
+            m = v[i]
+    return m
+
+
+@njit(error_model="numpy")
+def _slow_rise_nb(x, onsets, offsets, s0v, ramps, n_fast, c2, c2_off, span_n, ref, pad):
+    """Compiled :func:`_slow_rise_np` (``ramps``: the fast ramps, then the slow ones)."""
+    n = x.size
+    rmax = ramps[n_fast]
+    for j in range(n_fast, ramps.size):
+        rmax = max(rmax, ramps[j])
+    out = np.full(onsets.size, np.nan)
+    per_ramp = np.empty(ramps.size)
+    for i in range(onsets.size):
+        a = onsets[i]
+        b = offsets[i]
+        lo = max(0, a - rmax - pad)
+        hi = min(b, a + span_n + rmax)
+        lo_c = _clip_slice(lo, n)
+        hi_c = _clip_slice(hi, n)
+        if max(0, hi_c - lo_c) < 4 * pad:
+            continue
+        s0 = _local_var_nb(x, lo - ref, lo, s0v[i])
+        per_ramp[:] = -np.inf
+        _ramp_fit_nb(_squares(x, lo_c, hi_c, False), s0, a - lo - rmax, a - lo + pad, ramps, c2, c2_off, pad,
+                     0.0, per_ramp)
+        lf = _first_max(per_ramp, 0, n_fast)
+        ls = _first_max(per_ramp, n_fast, ramps.size)
+        if np.isfinite(lf) and np.isfinite(ls):
+            out[i] = ls - lf
+    return out
+
+
+@njit(error_model="numpy")
+def _var_change_nb(x2, lo, hi):
+    """Compiled :func:`_var_change` of ``x2[lo:hi]`` (bounds within the array)."""
+    n = max(0, hi - lo)
+    if n < 3:
+        return n // 2
+    c = np.cumsum(x2[lo:hi])
+    total = c[n - 1]
+    best_k = -1
+    best = 0.0
+    for k in range(1, n):
+        v0 = c[k - 1] / k
+        if v0 < 1e-12:
+            v0 = 1e-12
+        v1 = (total - c[k - 1]) / (n - k)
+        if v1 < 1e-12:
+            v1 = 1e-12
+        ll = -k * np.log(v0) - (n - k) * np.log(v1)
+        if ll != ll:  # np.argmax: the first NaN is the maximum
+            return k
+        if best_k < 0 or ll > best:
+            best_k = k
+            best = ll
+    return best_k
+
+
+@njit(error_model="numpy")
+def _silent_nb(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast, bstarts, bstops, use_bursts):
+    """Compiled :func:`_silent_np` (``use_bursts``: whether ``bstarts``/``bstops`` apply)."""
+    n = x2.size
+    m = s.size
+    on_o = np.empty(m, np.int64)
+    off_o = np.empty(m, np.int64)
+    ton_o = np.empty(m)
+    sil_o = np.empty(m)
+    nsub = tw // sub
+    nb = bstarts.size
+    cnt = 0
+    for i in range(m):
+        a = s[i]
+        b = e[i]
+        if a - tw - search < 0 or b + after_w + search > n:
+            continue
+        mid = (a + b) // 2
+        lo = max(0, a - search)
+        on = lo + _var_change_nb(x2, lo, _clip_slice(mid + 1, n))
+        hi = min(n, b + search)
+        off = mid + _var_change_nb(x2, mid, hi)
+        if off - on < dmin or off - on > dmax:
+            continue
+        if on - tw < 0 or off + after_w > n:
+            continue
+        silent = np.sqrt((cs2[off] - cs2[on]) / max(off - on, 1))
+        tonic = np.sqrt((cs2[on] - cs2[on - tw]) / tw)
+        lim = min_contrast * silent
+        smin = np.inf
+        nfree = 0
+        for j in range(nsub):
+            e0 = on - tw + j * sub
+            e1 = e0 + sub
+            if use_bursts:
+                # searchsorted(bstops, e0, side="right"): first stop > e0
+                lo_b = 0
+                hi_b = nb
+                while lo_b < hi_b:
+                    md = (lo_b + hi_b) // 2
+                    if bstops[md] <= e0:
+                        lo_b = md + 1
+                    else:
+                        hi_b = md
+                if lo_b < nb and bstarts[lo_b] < e1:
+                    continue
+            nfree += 1
+            v = np.sqrt((cs2[e1] - cs2[e0]) / sub)
+            if v < smin or v != v:
+                smin = v
+        if use_bursts and nfree < max(3.0, 0.5 * nsub):
+            continue
+        after = np.sqrt((cs2[off + after_w] - cs2[off]) / after_w)
+        if smin < lim or after < lim:
+            continue
+        on_o[cnt] = on
+        off_o[cnt] = off
+        ton_o[cnt] = tonic
+        sil_o[cnt] = silent
+        cnt += 1
+    return on_o[:cnt], off_o[:cnt], ton_o[:cnt], sil_o[:cnt]
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _ramp_table(ramps):
+    """Squared raised-cosine amplitudes of each ramp, concatenated, and their offsets.
+
+    For ramp ``r`` the ``j``-th sample (``j < r``) has amplitude ``0.5 - 0.5 cos(pi (j + 1) / (r + 1))``,
+    computed with NumPy exactly as in :func:`_ramp_fit`.
+    """
+    ramps = np.asarray(ramps, np.int64)
+    parts = [np.zeros(0)]
+    for r in ramps:
+        c = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, r + 1) / (r + 1))
+        parts.append(c * c)
+    off = np.concatenate([[0], np.cumsum(ramps)]).astype(np.int64)
+    return ramps, np.concatenate(parts), off
+
+
+def refine_edges(x, edges, peaks, s0, search, ref, reverse):
+    """Likelihood-ratio change point of each burst edge (the loop of ``refine_onsets``/``refine_offsets``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed EMG (uV).
+    edges, peaks : ndarray of int
+        Detected starts (or exclusive stops with ``reverse``) and envelope peaks.
+    s0 : ndarray, shape (n_bursts,)
+        Background variance floor of each burst (uV^2).
+    search, ref : int
+        Look-back (look-ahead with ``reverse``) and reference-window lengths (samples).
+    reverse : bool
+        Refine offsets (the change point runs backwards from ``search`` samples after the stop).
+
+    Returns
+    -------
+    out : ndarray of int
+        Refined onsets (or exclusive offsets).
+    """
+    if _compiled(x):
+        return _refine_edges_nb(np.ascontiguousarray(x), np.asarray(edges, np.int64), np.asarray(peaks, np.int64),
+                                np.ascontiguousarray(s0, dtype=float), int(search), int(ref), bool(reverse))
+    return _refine_edges_np(x, edges, peaks, s0, search, ref, reverse)
+
+
+def ramp_fits(x, starts, ends, s0v, ramps, s_after, out_n, ref, min_plateau, margin, reverse):
+    """Ramped change point of each burst edge (the loop of ``fit_ramps``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed EMG (uV).
+    starts, ends : ndarray of int
+        Current onset and exclusive offset of each burst.
+    s0v : ndarray, shape (n_bursts,)
+        Background variance floor of each burst (uV^2).
+    ramps : list of int
+        Ramp lengths tried (samples), increasing.
+    s_after, out_n, ref, min_plateau : int
+        Inward and outward search, reference window and shortest plateau (samples).
+    margin : float
+        Parsimony margin (log-likelihood).
+    reverse : bool
+        Fit offsets instead of onsets.
+
+    Returns
+    -------
+    edges : ndarray of int
+        Onsets (or exclusive offsets).
+    ramp : ndarray of int
+        Fitted ramp length of each burst (samples; 0 where the burst was too short to fit).
+    """
+    if _compiled(x):
+        r, c2, off = _ramp_table(ramps)
+        return _ramp_fits_nb(np.ascontiguousarray(x), np.asarray(starts, np.int64), np.asarray(ends, np.int64),
+                             np.ascontiguousarray(s0v, dtype=float), r, c2, off, int(s_after), int(out_n), int(ref),
+                             int(min_plateau), float(margin), bool(reverse))
+    return _ramp_fits_np(x, starts, ends, s0v, ramps, s_after, out_n, ref, min_plateau, margin, reverse)
+
+
+def slow_rise_scores(x, onsets, offsets, s0v, fast, slow, span_n, ref, pad):
+    """Slow-over-fast ramp log-likelihood ratio of each burst (the loop of ``slow_rise_glr``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed EMG (uV).
+    onsets, offsets : ndarray of int
+        Burst onsets and exclusive offsets.
+    s0v : ndarray, shape (n_bursts,)
+        Background variance floor of each burst (uV^2).
+    fast, slow : list of int
+        Fast and slow ramp lengths (samples).
+    span_n, ref, pad : int
+        Fitted span of the burst, reference window and padding (samples).
+
+    Returns
+    -------
+    llr : ndarray
+        ``max LL(slow) - max LL(fast)``, NaN where not computed.
+    """
+    if _compiled(x) and len(fast) and len(slow):
+        r, c2, off = _ramp_table(list(fast) + list(slow))
+        return _slow_rise_nb(np.ascontiguousarray(x), np.asarray(onsets, np.int64), np.asarray(offsets, np.int64),
+                             np.ascontiguousarray(s0v, dtype=float), r, len(fast), c2, off, int(span_n), int(ref),
+                             int(pad))
+    return _slow_rise_np(x, onsets, offsets, s0v, fast, slow, span_n, ref, pad)
+
+
+def silent_candidates(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast, bursts):
+    """Refine and test candidate silent periods (the loop of ``detect_silent_periods``).
+
+    Parameters
+    ----------
+    x2 : ndarray, shape (n_times,)
+        Squared band-passed EMG (uV^2).
+    cs2 : ndarray, shape (n_times + 1,)
+        Cumulative sum of ``x2`` with a leading 0.
+    s, e : ndarray of int
+        Candidate starts and exclusive stops.
+    tw, sub, after_w, search : int
+        Tonic window, its sub-windows, the window after the silence and the change-point search
+        (samples).
+    dmin, dmax : float
+        Shortest and longest refined silence (samples).
+    min_contrast : float
+        Required ratio of tonic (and following) RMS to the silent RMS.
+    bursts : tuple of (starts, stops) | None
+        Positive bursts excluded from the tonic sub-windows.
+
+    Returns
+    -------
+    onsets, offsets : ndarray of int
+    tonic, silent : ndarray
+        Tonic and silent RMS (uV).
+    """
+    if _compiled(x2) and tw >= sub:
+        use = bursts is not None and len(bursts[0]) > 0
+        bs = np.asarray(bursts[0], np.int64) if use else np.zeros(0, np.int64)
+        be = np.asarray(bursts[1], np.int64) if use else np.zeros(0, np.int64)
+        return _silent_nb(np.ascontiguousarray(x2), np.ascontiguousarray(cs2), np.asarray(s, np.int64),
+                          np.asarray(e, np.int64), int(tw), int(sub), int(after_w), int(search), float(dmin),
+                          float(dmax), float(min_contrast), bs, be, use)
+    return _silent_np(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast, bursts)

@@ -1,0 +1,270 @@
+"""Compiled (numba) and NumPy paths of the per-burst detection loops give the same results."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import myoclonus._numba as mnumba
+from myoclonus.detect import _kernels
+from myoclonus.detect.bursts import DECAY_GRID, fit_ramps, refine_offsets, refine_onsets, rise_times, slow_rise_glr
+from myoclonus.detect.silent import detect_silent_periods
+
+SF = 2048.0
+
+
+def _both(monkeypatch, fn):
+    """``fn()`` with the NumPy path and with the compiled path (numba required for the latter)."""
+    pytest.importorskip("numba")
+    monkeypatch.setenv("MYOCLONUS_NUMBA", "0")
+    ref = fn()
+    monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
+    assert mnumba.use_numba()
+    return ref, fn()
+
+
+def _assert_same(ref, got):
+    """Integer arrays identical, float arrays within 1e-9 relative (NaN where NaN)."""
+    ref = ref if isinstance(ref, tuple) else (ref,)
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(ref) == len(got)
+    for r, g in zip(ref, got):
+        r, g = np.asarray(r), np.asarray(g)
+        assert r.shape == g.shape
+        if r.dtype.kind == "f":
+            np.testing.assert_allclose(g, r, rtol=1e-9, atol=0, equal_nan=True)
+        else:
+            assert g.dtype.kind == r.dtype.kind
+            np.testing.assert_array_equal(g, r)
+
+
+def _bursty(seed, n=120_000):
+    """White background with ramped bursts, a tonic stretch with dips, bursts at both signal ends."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n) * rng.uniform(0.5, 3.0)
+    ons = np.sort(rng.choice(np.arange(2000, n - 3000), 40, replace=False))
+    ons = ons[np.r_[True, np.diff(ons) > 1500]]
+    ends = ons + rng.integers(6, 1200, ons.size)
+    for a, b in zip(ons, ends):
+        m = b - a
+        env = np.full(m, rng.uniform(2.0, 20.0))
+        r = min(int(rng.integers(1, 60)), m)
+        env[:r] *= np.linspace(0.0, 1.0, r)
+        x[a:b] += rng.standard_normal(m) * env
+    t0 = int(rng.integers(0, n // 2))
+    x[t0:t0 + 40_000] *= 4.0
+    for k in range(8):
+        s = t0 + 2000 + k * 4500
+        x[s:s + int(rng.integers(100, 900))] *= 0.1
+    # edge bursts: at the first and last samples
+    starts = np.r_[0, ons, n - 30]
+    stops = np.r_[25, ends, n]
+    peaks = np.minimum(starts + rng.integers(0, 40, starts.size), stops - 1)
+    floor = rng.uniform(0.5, 2.0, starts.size) if seed % 2 else 1.0
+    return x, starts, stops, peaks, floor
+
+
+CASES = [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_refine_edges_agree(monkeypatch, seed):
+    x, s, e, pk, fl = _bursty(seed)
+    for search in (0.03, 0.005):
+        _assert_same(*_both(monkeypatch, lambda: refine_onsets(x, SF, s, pk, fl, search=search)))
+        _assert_same(*_both(monkeypatch, lambda: refine_offsets(x, SF, e, pk, fl, search=search)))
+
+
+@pytest.mark.parametrize("seed", CASES)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(grid=DECAY_GRID, search=0.005, outward=0.032, margin=1.0, reverse=True),
+        dict(grid=DECAY_GRID, reverse=True),
+        dict(search=0.005, outward=0.004),
+        dict(search=0.01, margin=2.0),
+    ],
+)
+def test_fit_ramps_agree(monkeypatch, seed, kw):
+    x, s, e, _, fl = _bursty(seed)
+    _assert_same(*_both(monkeypatch, lambda: fit_ramps(x, SF, s, e, fl, **kw)))
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_slow_rise_glr_agree(monkeypatch, seed):
+    x, s, e, _, fl = _bursty(seed)
+    ref, got = _both(monkeypatch, lambda: slow_rise_glr(x, SF, s, e, fl))
+    assert np.isfinite(ref).sum() > 10
+    _assert_same(ref, got)
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_silent_periods_agree(monkeypatch, seed):
+    x, s, e, _, _ = _bursty(seed)
+    for bursts in (None, (s, e), (np.zeros(0, int), np.zeros(0, int))):
+        ref, got = _both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=bursts))
+        assert len(ref[0]) > 0
+        _assert_same(ref, got)
+    # a tonic window shorter than its 50 ms sub-windows has none: the NumPy reference raises either way
+    for mode in ("0", "1"):
+        monkeypatch.setenv("MYOCLONUS_NUMBA", mode)
+        with pytest.raises(ValueError, match="zero-size"):
+            detect_silent_periods(x, SF, tonic_window=0.04, min_contrast=0.0)
+
+
+def test_exact_ties_first_maximum(monkeypatch):
+    """Flat (all-zero) stretches make many change points equally likely: the first one wins."""
+    x = np.zeros(20_000)
+    x[5000:5400] = np.random.default_rng(3).standard_normal(400) * 10
+    s, e, pk = np.array([5000, 12_000]), np.array([5400, 12_300]), np.array([5050, 12_100])
+    _assert_same(*_both(monkeypatch, lambda: fit_ramps(x, SF, s, e, 1.0, grid=DECAY_GRID, reverse=True)))
+    _assert_same(*_both(monkeypatch, lambda: fit_ramps(x, SF, s, e, 1.0)))
+    _assert_same(*_both(monkeypatch, lambda: refine_onsets(x, SF, s, pk, 1.0)))
+    _assert_same(*_both(monkeypatch, lambda: refine_offsets(x, SF, e, pk, 1.0)))
+    _assert_same(*_both(monkeypatch, lambda: slow_rise_glr(x, SF, s, e, 1.0)))
+
+
+def test_empty_and_short(monkeypatch):
+    x = np.random.default_rng(0).standard_normal(5000)
+    z = np.zeros(0, int)
+    for fn in (
+        lambda: refine_onsets(x, SF, z, z, 1.0),
+        lambda: refine_offsets(x, SF, z, z, 1.0),
+        lambda: fit_ramps(x, SF, z, z, 1.0),
+        lambda: slow_rise_glr(x, SF, z, z, 1.0),
+        lambda: fit_ramps(x, SF, np.array([100, 4997]), np.array([103, 5000]), 1.0, reverse=True),
+        lambda: refine_offsets(x, SF, np.array([1, 3]), np.array([0, 1]), 1.0),
+        lambda: detect_silent_periods(x[:100], SF),
+    ):
+        _assert_same(*_both(monkeypatch, fn))
+
+
+def test_median_squares_matches_numpy():
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(7)
+    for it in range(2000):
+        n = int(rng.integers(8, 260))
+        kind = it % 4
+        if kind == 0:
+            x = rng.standard_normal(n)
+        elif kind == 1:
+            x = rng.integers(-3, 4, n).astype(float)  # many ties
+        elif kind == 2:
+            x = np.zeros(n)
+            x[rng.integers(0, n, 3)] = 1.0
+        else:
+            x = np.sort(rng.standard_normal(n))[::-1].copy()
+        a, b = int(rng.integers(0, 3)), n - int(rng.integers(0, 3))
+        assert _kernels._median_squares(x, a, b) == np.median(np.square(x[a:b]))
+    x = np.r_[1.0, np.nan, np.ones(10)]
+    assert np.isnan(_kernels._median_squares(x, 0, x.size))
+
+
+def test_dispatch_at_call_time(monkeypatch):
+    """The compiled path skips the NumPy loops; without numba (or disabled) the kernels are not used."""
+    pytest.importorskip("numba")
+    x, s, e, pk, fl = _bursty(1)
+
+    def boom(*args, **kwargs):
+        raise AssertionError("wrong path")
+
+    monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
+    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np"):
+        monkeypatch.setattr(_kernels, name, boom)
+    refine_onsets(x, SF, s, pk, fl)
+    fit_ramps(x, SF, s, e, fl)
+    slow_rise_glr(x, SF, s, e, fl)
+    detect_silent_periods(x, SF)
+    monkeypatch.undo()
+
+    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb"):
+        monkeypatch.setattr(_kernels, name, boom)
+    monkeypatch.setattr(mnumba, "HAVE_NUMBA", False)
+    monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
+    assert not mnumba.use_numba()
+    on = refine_onsets(x, SF, s, pk, fl)
+    edges, rise = fit_ramps(x, SF, s, e, fl, grid=DECAY_GRID, reverse=True)
+    slow_rise_glr(x, SF, s, e, fl)
+    sp = detect_silent_periods(x, SF)
+    assert on.dtype.kind == "i" and edges.dtype.kind == "i" and rise.dtype.kind == "f" and len(sp[0])
+    monkeypatch.setattr(mnumba, "use_numba", lambda: False)
+    monkeypatch.setattr(mnumba, "HAVE_NUMBA", True)
+    refine_offsets(x, SF, e, pk, fl)
+
+
+def test_float32_uses_numpy_reference(monkeypatch):
+    x, s, e, pk, fl = _bursty(2)
+    x32 = x.astype(np.float32)
+    _assert_same(*_both(monkeypatch, lambda: fit_ramps(x32, SF, s, e, fl, grid=DECAY_GRID, reverse=True)))
+    _assert_same(*_both(monkeypatch, lambda: refine_onsets(x32, SF, s, pk, fl)))
+
+
+def test_rise_times_unchanged(monkeypatch):
+    x, s, e, _, _ = _bursty(0)
+    _assert_same(*_both(monkeypatch, lambda: rise_times(x, SF, s, e)))
+
+
+def test_import_and_run_without_numba():
+    """The package imports and the NumPy path runs when numba cannot be imported."""
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "import numpy as np\n"
+        "import myoclonus._numba as m\n"
+        "from myoclonus.detect.bursts import fit_ramps, refine_onsets\n"
+        "from myoclonus.detect.silent import detect_silent_periods\n"
+        "assert not m.HAVE_NUMBA and not m.use_numba()\n"
+        "x = np.random.default_rng(0).standard_normal(20000); x[5000:5400] *= 10\n"
+        "s, e = np.array([5000]), np.array([5400])\n"
+        "print(fit_ramps(x, 2048.0, s, e, 1.0)[0][0], refine_onsets(x, 2048.0, s, s + 50, 1.0)[0])\n"
+        "detect_silent_periods(x, 2048.0)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.split()) == 2
+
+
+@pytest.fixture(scope="module")
+def sim_channels():
+    simulate = pytest.importorskip("myoclonus.simulate")
+    rec = simulate.simulate("subcortical", duration=60, seed=1).recording
+    names = [c for c in rec.ch_names if c.startswith("EMG")][:4]
+    return rec.get_data(names), rec.sfreq
+
+
+def test_detect_channel_end_to_end(monkeypatch, sim_channels):
+    from myoclonus.detect.engine import detect_channel
+
+    data, sfreq = sim_channels
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return [detect_channel(x, sfreq) for x in data]
+
+    ref, got = _both(monkeypatch, run)
+    assert sum(len(r["onset"]) for r in ref) > 10
+    for r, g in zip(ref, got):
+        _assert_nested(r, g)
+
+
+def _assert_nested(r, g):
+    """Equal structure; floats within 1e-9 relative, everything else identical."""
+    if isinstance(r, dict):
+        assert isinstance(g, dict) and r.keys() == g.keys()
+        for k in r:
+            _assert_nested(r[k], g[k])
+    elif isinstance(r, (list, tuple)):
+        assert type(g) is type(r) and len(g) == len(r)
+        for u, v in zip(r, g):
+            _assert_nested(u, v)
+    elif isinstance(r, np.ndarray) and r.dtype.kind == "f":
+        np.testing.assert_allclose(g, r, rtol=1e-9, atol=0, equal_nan=True)
+    elif isinstance(r, np.ndarray):
+        np.testing.assert_array_equal(g, r)
+    elif isinstance(r, float):
+        assert g == pytest.approx(r, rel=1e-9, abs=0, nan_ok=True)
+    else:
+        assert g == r
