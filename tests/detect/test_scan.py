@@ -62,3 +62,36 @@ def test_flat_runs(path):
     s, e = _scan.flat_runs(np.ones(10), 3)
     assert s.tolist() == [0] and e.tolist() == [10]
     assert _scan.flat_runs(np.zeros(1), 1)[0].size == 0
+
+
+def test_scaled_hysteresis_matches_full_arrays(path):
+    x = _signal()
+    centres = (np.arange(x.size // 205) + 0.5) * 205
+    values = 4.0 + np.sin(np.arange(centres.size) / 7.0)
+    level = _scan.LevelCurve(centres, values, x.size)
+    full = np.interp(np.arange(x.size), centres, values)
+    np.testing.assert_array_equal(level[np.array([0, 5, 102, 103, 3000, x.size - 1])],
+                                  full[[0, 5, 102, 103, 3000, x.size - 1]])
+    assert level.max() == full.max()
+    env = _scan.moving_rms(x, 10) / full
+    for on, off in ((3.0, 1.5), (2.0, 1.0)):
+        s, e, pk, pv = _scan.scaled_hysteresis(x, 10, level, on, off)
+        s0, e0 = hysteresis(env, on, off)
+        np.testing.assert_array_equal(s, s0)
+        np.testing.assert_array_equal(e, e0)
+        np.testing.assert_array_equal(pk, [a + np.argmax(env[a:b]) for a, b in zip(s0, e0)])
+        np.testing.assert_allclose(pv, env[pk], rtol=1e-12)
+        assert len(s) > 0
+
+
+def test_silence_runs(path):
+    from myoclonus.detect.artifacts import runs
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(40_000) * 10.0
+    x[10_000:10_400] *= 0.1  # a 200-sample silence in tonic activity
+    s, e = _scan.silence_runs(x, 20, 2000, 0.45)
+    s0, e0 = runs(_scan.moving_rms(x, 20) < 0.45 * _scan.moving_rms(x, 2000))
+    np.testing.assert_array_equal(s, s0)
+    np.testing.assert_array_equal(e, e0)
+    assert np.any((s <= 10_020) & (e >= 10_380))

@@ -11,7 +11,7 @@ from scipy.ndimage import uniform_filter1d
 
 from .._numba import njit, use_numba
 
-__all__ = ["moving_rms", "energy_cumsum", "hysteresis_segments", "flat_runs"]
+__all__ = ["moving_rms", "energy_cumsum", "hysteresis_segments", "flat_runs", "LevelCurve", "scaled_hysteresis", "silence_runs"]
 
 
 @njit
@@ -141,3 +141,174 @@ def flat_runs(x, min_len):
     s = s - 1
     keep = (e - s) >= min_len
     return s[keep], e[keep]
+
+
+class LevelCurve:
+    """A background level known at window centres and linearly interpolated in between.
+
+    Stands for the full-length array ``np.interp(np.arange(n), centres, values)`` without building
+    it: indexing with sample indices returns exactly the values that array would hold.
+    """
+
+    def __init__(self, centres, values, n):
+        self.centres = np.asarray(centres, dtype=np.float64)
+        self.values = np.asarray(values, dtype=np.float64)
+        self.size = int(n)
+
+    def __getitem__(self, idx):
+        return np.interp(np.asarray(idx, dtype=np.float64), self.centres, self.values)
+
+    def max(self):
+        """Largest value over the samples ``0 .. n-1`` (the curve is piecewise linear, so it is
+        reached at a sample next to a node or at an end)."""
+        c = self.centres
+        cand = np.unique(np.clip(np.concatenate([np.floor(c), np.ceil(c), [0.0, self.size - 1.0]]), 0, max(self.size - 1, 0)))
+        return float(self[cand].max())
+
+
+@njit
+def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
+    m = x.size
+    h = n // 2
+    s = 0.0
+    for j in range(-h, -h + n):
+        k = min(max(j, 0), m - 1)
+        s += x[k] * x[k]
+    nxp = xp.size
+    slopes = np.empty(max(nxp - 1, 1))
+    for j in range(nxp - 1):
+        slopes[j] = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    starts = np.empty(m // 2 + 1, np.int64)
+    stops = np.empty(m // 2 + 1, np.int64)
+    peaks = np.empty(m // 2 + 1, np.int64)
+    vals = np.empty(m // 2 + 1)
+    k = 0
+    inside = False
+    a = 0
+    best = 0.0
+    arg = 0
+    seg = 0
+    for i in range(m):
+        # level at sample i, as np.interp computes it
+        fi = float(i)
+        if fi <= xp[0]:
+            lev = fp[0]
+        elif fi >= xp[nxp - 1]:
+            lev = fp[nxp - 1]
+        else:
+            while xp[seg + 1] <= fi:
+                seg += 1
+            lev = fp[seg] if xp[seg] == fi else slopes[seg] * (fi - xp[seg]) + fp[seg]
+        thr = off * lev
+        # envelope / level > off, tested on the energy (no square root or division per sample)
+        if s > n * (thr * thr):
+            v = s / n
+            e = np.sqrt(v) / lev
+            if not inside:
+                inside = True
+                a = i
+                best = e
+                arg = i
+            elif e > best:
+                best = e
+                arg = i
+        elif inside:
+            inside = False
+            if best >= on:
+                starts[k] = a
+                stops[k] = i
+                peaks[k] = arg
+                vals[k] = best
+                k += 1
+        lo_ = min(max(i - h, 0), m - 1)
+        hi_ = min(max(i - h + n, 0), m - 1)
+        s += x[hi_] * x[hi_] - x[lo_] * x[lo_]
+    if inside and best >= on:
+        starts[k] = a
+        stops[k] = m
+        peaks[k] = arg
+        vals[k] = best
+        k += 1
+    return starts[:k].copy(), stops[:k].copy(), peaks[:k].copy(), vals[:k].copy()
+
+
+def scaled_hysteresis(x, n, level, on, off):
+    """Hysteresis on the moving RMS of ``x`` (``n`` samples) divided by a :class:`LevelCurve`.
+
+    Equals ``hysteresis(moving_rms(x, n) / level_array, on, off)`` with, for each segment, the
+    sample of its largest scaled envelope (first one on ties) and that value, in one pass without
+    full-length temporaries when compiled.
+
+    Returns
+    -------
+    starts, stops, peaks : ndarray of int
+    values : ndarray
+        Scaled envelope at ``peaks``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = max(1, int(n))
+    if x.size == 0:
+        z = np.zeros(0, int)
+        return z, z, z, np.zeros(0)
+    if use_numba():
+        return _scaled_hysteresis_nb(x, n, level.centres, level.values, float(on), float(off))
+    from .bursts import hysteresis
+
+    env = moving_rms(x, n)
+    env /= np.interp(np.arange(x.size, dtype=np.float64), level.centres, level.values)
+    s, e = hysteresis(env, on, off)
+    pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
+    return s, e, pk, env[pk]
+
+
+@njit
+def _silence_runs_nb(x, n_short, n_long, ratio):
+    m = x.size
+    hs, hl = n_short // 2, n_long // 2
+    ss = 0.0
+    for j in range(-hs, -hs + n_short):
+        k = min(max(j, 0), m - 1)
+        ss += x[k] * x[k]
+    sl = 0.0
+    for j in range(-hl, -hl + n_long):
+        k = min(max(j, 0), m - 1)
+        sl += x[k] * x[k]
+    starts = np.empty(m // 2 + 1, np.int64)
+    stops = np.empty(m // 2 + 1, np.int64)
+    k = 0
+    inside = False
+    r2 = ratio * ratio
+    for i in range(m):
+        # RMS_short < ratio x RMS_long, tested on the energies (no square roots per sample)
+        below = ss * n_long < r2 * (sl * n_short) and sl > 0.0
+        if below and not inside:
+            inside = True
+            starts[k] = i
+        elif inside and not below:
+            inside = False
+            stops[k] = i
+            k += 1
+        a = min(max(i - hs, 0), m - 1)
+        b = min(max(i - hs + n_short, 0), m - 1)
+        ss += x[b] * x[b] - x[a] * x[a]
+        a = min(max(i - hl, 0), m - 1)
+        b = min(max(i - hl + n_long, 0), m - 1)
+        sl += x[b] * x[b] - x[a] * x[a]
+    if inside:
+        stops[k] = m
+        k += 1
+    return starts[:k].copy(), stops[:k].copy()
+
+
+def silence_runs(x, n_short, n_long, ratio):
+    """Runs where the ``n_short``-sample moving RMS of ``x`` is below ``ratio`` x its ``n_long`` one.
+
+    Equals ``runs(moving_rms(x, n_short) < ratio * moving_rms(x, n_long))`` in one pass.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n_short, n_long = max(1, int(n_short)), max(1, int(n_long))
+    if use_numba() and x.size:
+        return _silence_runs_nb(x, n_short, n_long, float(ratio))
+    from .artifacts import runs
+
+    return runs(moving_rms(x, n_short) < ratio * moving_rms(x, n_long))

@@ -28,6 +28,7 @@ __all__ = [
     "window_rms",
     "noise_floor",
     "local_floor",
+    "local_floor_curve",
     "gaussian_tail_reference",
     "tail_factor",
     "hysteresis",
@@ -160,18 +161,27 @@ def local_floor(x, sfreq, *, window=0.1, span=5.0, quantile=0.2, floor=None):
     level : ndarray, shape (n_times,)
         Background RMS at each sample (uV).
     """
+    curve = local_floor_curve(x, sfreq, window=window, span=span, quantile=quantile, floor=floor)
+    return curve[np.arange(x.size)]
+
+
+def local_floor_curve(x, sfreq, *, window=0.1, span=5.0, quantile=0.2, floor=None):
+    """:func:`local_floor` as a :class:`~myoclonus.detect._scan.LevelCurve` (window centres and
+    values), without the full-length array; indexing it gives the same values."""
     from scipy.ndimage import percentile_filter
+
+    from ._scan import LevelCurve
 
     n = max(1, int(round(window * sfreq)))
     r = window_rms(x, sfreq, n / sfreq)
     if r.size == 0:
-        return np.full(x.size, floor or 0.0)
+        return LevelCurve([0.0], [floor or 0.0], x.size)
     size = max(1, int(round(span / (n / sfreq))))
     lv = percentile_filter(r, 100 * quantile, size=size, mode="nearest")
     if floor is not None:
         np.maximum(lv, floor, out=lv)
     centres = (np.arange(r.size) + 0.5) * n
-    return np.interp(np.arange(x.size), centres, lv)
+    return LevelCurve(centres, lv, x.size)
 
 
 _TAIL_CACHE = {}

@@ -39,13 +39,13 @@ from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option,
 from ..events import Events
 from ..preprocess import clamp_band, detect_mains, mains_harmonics, preprocess_emg
 from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
-from .artifacts import apply_clipping, clipping_rails, detect_flat, low_frequency_ratio, mask_from_segments, step_scale
+from .artifacts import apply_clipping, clipping_rails, detect_flat, lf_decimation, low_frequency_ratio, mask_from_segments, step_scale
 from .bursts import (
     ENVELOPE_METHODS,
     envelope,
     gaussian_tail_reference,
     hysteresis,
-    local_floor,
+    local_floor_curve,
     merge_close,
     noise_floor,
     DECAY_GRID,
@@ -58,7 +58,7 @@ from .bursts import (
     tail_factor,
 )
 from .ecg import detect_qrs, is_ecg_like, qrs_reference, subtract_template
-from ._scan import energy_cumsum, hysteresis_segments, moving_rms
+from ._scan import LevelCurve, energy_cumsum, hysteresis_segments, moving_rms, scaled_hysteresis
 from .silent import SILENT_DEFAULTS, detect_silent_periods
 from .stream import CHUNK, plan_chunks, stats_segments, stitch
 
@@ -101,7 +101,7 @@ DEFAULTS = {
     "sustained_gap": (1.0, "s; two sustained activations closer than this, with the EMG between them still above k_sustained x the resting floor, are one activation (a long contraction raises the time-varying background in its middle)."),
     "k_sustained": (2.0, "x background RMS; slow-envelope level of sustained activation (voluntary, tonic); bursts inside it are part of it."),
     "refine_search": (0.030, "s; onset/offset change point searched this far outside the threshold crossings."),
-    "ramp_fit": (True, "offsets of the kept bursts from a change point into a raised-cosine decay ramp of fitted length (myoclonic bursts decay over a few ms to ~50 ms): the step change point lands part-way down the decay (offsets 3-11 ms early, durations within 15%/5 ms for 0.61-0.68 of matched jerks on the simulator, benchmarks/accuracy.py). Onsets keep the step change point (see engine.RAMP_OUT)."),
+    "ramp_fit": (True, "onsets and offsets of the kept bursts from a change point into a raised-cosine decay ramp of fitted length (myoclonic bursts decay over a few ms to ~50 ms): the step change point lands part-way down the decay (offsets 3-11 ms early, durations within 15%/5 ms for 0.61-0.68 of matched jerks on the simulator, benchmarks/accuracy.py). Onsets likewise from the raised-cosine rise (2-8 ms), at most 4 ms before the step change point (engine.RAMP_OUT)."),
     "ramp_search": (0.005, "s; the ramped change point may move the step change point this far inwards (outwards: engine.RAMP_OUT, 32 ms for offsets)."),
     "slow_rise_llr": (None, "log-likelihood ratio (slow 24-128 ms vs fast <= 12 ms raised-cosine rise, bursts of at least slow_rise_min_duration; bursts.slow_rise_glr) above which a burst is voluntary recruitment, i.e. sustained (voluntary bursts rise over 30-150 ms, myoclonic ones in 2-8 ms; Shibasaki & Hallett 2005, doi:10.1002/mus.20234). Off (None) by default: on the simulator the score of short voluntary bursts and of 100-500 ms jerks overlap (the visible part of a voluntary rise is short at 6x background); 15 took healthy false jerks from 6.75 to 5.75 per 10 min for a loss of 1-2% jerk F1 (benchmarks/accuracy.py --duration 60)."),
     "floor_span": (5.0, "s; the background RMS is the 20th percentile of 100 ms window RMS over this centred span (0: one floor per channel); it follows postural tonic activity so that jerks riding on it are measured against it, while bursts and movements shorter than about half the span do not raise it."),
@@ -266,9 +266,8 @@ def detect_channel(
     if clip is not None and core is None:
         frac = float(np.sum(ce - cs)) / n
         info["warnings"].append(clipping_warning(clip["level"], len(cs), frac))
-    exclude = None
-    if len(fs) or len(cs):
-        exclude = mask_from_segments(n, np.concatenate([fs, cs]), np.concatenate([fe, ce]))
+    # flat or saturated stretches, sorted and merged (silent periods touching them are dropped)
+    xs, xe = _merge_by_onset(np.concatenate([fs, cs]).astype(int), np.concatenate([fe, ce]).astype(int), 0)
     # ---------------------------------------------------------------- filters and ECG
     if arrays is not None:
         filt, env, peaks_r = arrays["filt"], arrays["env"], arrays["peaks"]
@@ -288,28 +287,34 @@ def detect_channel(
     # ---------------------------------------------------------------- bursts
     floor, tail = stats["floor"], stats["tail"]
     w = max(envelope_window, 3.0 / sfreq)
-    if env is None:
-        env = _envelope(filt, sfreq, method, w)
-    level = local_floor(filt, sfreq, span=floor_span, floor=floor) if floor_span else np.full(n, floor)
+    level = local_floor_curve(filt, sfreq, span=floor_span, floor=floor) if floor_span else LevelCurve([0.0], [floor], n)
     on_k, off_k = k_on * tail, k_off
     info.update(
         noise_floor_uv=floor,
         threshold_on_uv=on_k * floor,
         threshold_off_uv=off_k * floor,
         tail_factor=tail,
-        local_floor_uv_max=float(level.max()),
+        local_floor_uv_max=level.max(),
     )
-    env /= level  # envelope in multiples of the local background from here on
-    s, e = hysteresis_segments(env, on_k, off_k)
-    s, e = merge_close(s, e, int(round(merge_gap * sfreq)))
-    if len(s):
+    gap = int(round(merge_gap * sfreq))
+    if method == "rms":  # envelope in multiples of the local background, in one pass
+        s, e, pk, pv = scaled_hysteresis(filt, round(w * sfreq), level, on_k, off_k)
+        s, e, pk = _merge_close_peaks(s, e, pk, pv, gap)
+    else:
+        if env is None:
+            env = _envelope(filt, sfreq, method, w)
+        env /= level[np.arange(n)]
+        s, e = hysteresis_segments(env, on_k, off_k)
+        s, e = merge_close(s, e, gap)
         pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
+    del env
+    if len(s):
         on = refine_onsets(filt, sfreq, s, pk, level[s], search=refine_search)
         off = refine_offsets(filt, sfreq, e, pk, level[np.minimum(e, n - 1)], search=refine_search)
         on = np.minimum(on, pk)
         off = np.maximum(off, pk + 1)
         on, off = _merge_by_onset(on, off, int(round(refractory * sfreq)))
-        on, off = merge_close(on, off, int(round(merge_gap * sfreq)))
+        on, off = merge_close(on, off, gap)
     else:
         on = off = np.zeros(0, int)
     cs2 = energy_cumsum(filt)
@@ -330,13 +335,10 @@ def detect_channel(
     if len(on) and ramp_fit:
         on, off, rise = _ramp_edges(filt, sfreq, on, off, level, ramp_search)
     # sustained activation on the slow envelope (relative to the local background)
-    slow = _envelope(filt, sfreq, "rms", sustained_window)
-    slow /= level
-    ss, se = hysteresis_segments(slow, k_sustained, k_off)
-    ss, se = merge_close(ss, se, int(round(merge_gap * sfreq)))
+    ss, se, _, _ = scaled_hysteresis(filt, round(sustained_window * sfreq), level, k_sustained, k_off)
+    ss, se = merge_close(ss, se, gap)
     longr = (se - ss) > (jerk_max + sustained_window) * sfreq
     ss, se = ss[longr], se[longr]
-    del slow
     kinds = np.where((off - on) > jerk_max * sfreq, "sustained", "jerk").astype(object)
     if max_rise is not None and len(on):
         rise = rise_times(filt, sfreq, on, off)
@@ -400,11 +402,35 @@ def detect_channel(
             tonic_window=sp_tonic_window,
             min_contrast=sp_min_contrast,
             bursts=(np.asarray(on, int)[kinds == "jerk"], np.asarray(off, int)[kinds == "jerk"]),
+            cs2=cs2,
         )
-        if exclude is not None and len(sp[0]):
-            bad = np.array([exclude[a:b].any() for a, b in zip(sp[0], sp[1])])
+        if len(xs) and len(sp[0]):
+            bad = _overlaps(sp[0], sp[1], xs, xe)
             sp = tuple(v[~bad] for v in sp)
     return _finish(_pack(rows, filt, cs2, sfreq, level, k_on, info, sp), filt, sfreq, core, edges)
+
+
+def _merge_close_peaks(s, e, pk, vals, gap):
+    """:func:`~.bursts.merge_close` keeping, per merged segment, its sample of largest scaled envelope.
+
+    The gaps merged lie at or below the off threshold and every part reaches the on threshold, so
+    the merged peak is the highest part peak (the first one on ties), as an argmax over the merged
+    segment would give.
+    """
+    if len(s) < 2:
+        return s, e, pk
+    join = (s[1:] - e[:-1]) < gap
+    if not join.any():
+        return s, e, pk
+    keep_start = np.concatenate([[True], ~join])
+    keep_stop = np.concatenate([~join, [True]])
+    group = np.cumsum(keep_start) - 1
+    best = np.full(group[-1] + 1, -np.inf)
+    arg = np.zeros(group[-1] + 1, int)
+    for g, p, v in zip(group, pk, vals):
+        if v > best[g]:
+            best[g], arg[g] = v, p
+    return s[keep_start], e[keep_stop], arg
 
 
 def _envelope(x, sfreq, method, window):
@@ -528,13 +554,14 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
 
 
 #: Largest outward moves (s) of the ramped onset and offset (:func:`_ramp_edges`); None: that edge
-#: keeps its step change point. Offsets: half the longest decay tried (64 ms). Onsets: off. The ramped
-#: onset removed the step change point's late bias (median signed error +1.7 -> 0 ms, median |error|
-#: 3.4 -> 2.4 ms on benchmarks/accuracy.py --duration 60) but also moved the earliest onsets of strong
-#: bursts further early (the zero-phase band-pass spreads their energy a few ms before them), which
-#: biased stimulus-to-jerk latencies by 2 ms more (tests/characterize/test_end_to_end_detect.py). Set
-#: ``RAMP_OUT = (0.004, 0.032)`` to use it.
-RAMP_OUT = (None, 0.032)
+#: keeps its step change point. Offsets: half the longest decay tried (64 ms). Onsets: 4 ms, the
+#: longest myoclonic rise. The ramped onset removes the step change point's late bias (it lands
+#: part-way up the 2-8 ms rise): median |onset error| 2.93 -> 1.95 ms, durations within 15%/5 ms
+#: 0.851 -> 0.878 (benchmarks/accuracy.py, 180 s per profile). It used to move the onsets of strong
+#: bursts early, when every mains harmonic up to 450 Hz was notched (the nine notches ring before a
+#: burst); with only the lines present notched (preprocess.mains_harmonics) the stimulus-to-jerk
+#: latencies of tests/characterize stay within their 5 ms tolerance.
+RAMP_OUT = (0.004, 0.032)
 #: Parsimony margin (log-likelihood) of the offset ramp: a decay tail is only as long as the data
 #: demand (sharp-edged bursts otherwise get offsets 10-20 ms late).
 RAMP_MARGIN = 1.0
@@ -614,8 +641,8 @@ def _pack(rows, filt, cs2, sfreq, level, k_on, info, sp):
         on = off = np.zeros(0, int)
         kind = reason = np.zeros(0, dtype=object)
     off = np.maximum(off, on + 1)
-    if np.ndim(level) == 0:
-        level = np.full(max(filt.size, 1), float(level))
+    if isinstance(level, (int, float)):
+        level = LevelCurve([0.0], [float(level)], max(filt.size, 1))
     floor = level[np.minimum(on, level.size - 1)] if len(on) else np.zeros(0)
     if len(on) and np.all(floor > 0):
         if cs2 is filt:
@@ -823,7 +850,9 @@ def channel_plan(rec, i, chunk_duration=CHUNK):
     c = rec.channels[i]
     if len(stats_segments(c.n_times, c.sfreq)) == 1:
         return None
-    return plan_chunks(c.n_times, c.sfreq, chunk_duration, align=round(0.1 * c.sfreq))
+    # chunks start on the 100 ms windows of the local floor and the blocks of the motion test
+    align = int(np.lcm(max(1, round(0.1 * c.sfreq)), lf_decimation(c.sfreq)))
+    return plan_chunks(c.n_times, c.sfreq, chunk_duration, align=align)
 
 
 def chunk_stats(rec, i, qrs_times, chan_kw):
