@@ -483,3 +483,29 @@ def test_read_arguments_and_close(good_edf):
     edf.close()
     with pytest.raises(ValueError, match="closed"):
         edf.read(0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="Linux /proc needed to read the resident size")
+def test_reading_a_long_file_in_chunks_keeps_memory_flat(tmp_path):
+    """Mapped pages are given back after each large read: resident memory does not grow to the file size."""
+    from myoclonus.io import Recording, read_recording, write_recording
+
+    def resident_mb():
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
+
+    rng = np.random.default_rng(0)
+    n_ch, sf, minutes = 16, 1000.0, 20
+    data = rng.standard_normal((n_ch, int(minutes * 60 * sf))) * 50
+    path = tmp_path / "long.edf"
+    write_recording(Recording.from_array(data, sf, [f"EMG {i}" for i in range(n_ch)], ["emg"] * n_ch), path)
+    del data
+    size_mb = path.stat().st_size / 2**20
+    before = resident_mb()
+    rec = read_recording(path, check=False)  # EDF+ annotations are read through the whole file
+    step = int(60 * sf)
+    for i in range(n_ch):
+        for a in range(0, rec.channels[i].n_times, step):
+            assert rec._read_channel(i, a, a + step).size == step
+    grown = resident_mb() - before
+    assert size_mb > 30
+    assert grown < size_mb / 4, (grown, size_mb)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import mmap
 import re
 import warnings
 from fractions import Fraction
@@ -270,6 +271,29 @@ class EdfReader:
         )
 
     # ---- helpers ---------------------------------------------------------------------------
+    #: Annotation channels are read through blocks of about this many bytes of records.
+    RELEASE_BYTES = 8 << 20
+
+    def _release(self, r0, r1):
+        """Drop the mapped pages of records ``[r0, r1)`` from this process (Linux ``MADV_DONTNEED``).
+
+        The data were copied out; the pages stay in the OS file cache, so a later read is a minor
+        fault, not disk I/O. Without this, reading a whole long file through the memory map leaves
+        every page resident and the process's memory grows to the file size.
+        """
+        mm = getattr(self._mm, "_mmap", None)
+        width = self._mm.shape[1] * self._mm.dtype.itemsize
+        if mm is None or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        base = self._mm.offset % mmap.ALLOCATIONGRANULARITY  # where record 0 starts in the mapping
+        a = base + r0 * width
+        b = min(base + r1 * width, len(mm))
+        a -= a % mmap.PAGESIZE
+        try:
+            mm.madvise(mmap.MADV_DONTNEED, a, b - a)
+        except (OSError, ValueError):  # pragma: no cover - platform dependent
+            pass
+
     def _fail(self, what, fix=None):
         msg = f"EDF/BDF file '{self.path}' {what}."
         if fix:
@@ -309,13 +333,20 @@ class EdfReader:
 
     def _annotation_bytes(self, rec_start=0, rec_stop=None):
         """Bytes of all annotation signals, record-major, as one ``bytes`` object."""
-        blocks = []
-        for i in self._annot_idx:
-            block = np.ascontiguousarray(self._columns(i, rec_start, rec_stop))
-            blocks.append(block.view(np.uint8).reshape(block.shape[0], -1))
-        if not blocks:
+        if not self._annot_idx:
             return b""
-        return np.concatenate(blocks, axis=1).tobytes()
+        r_stop = self.n_records if rec_stop is None else min(rec_stop, self.n_records)
+        step = max(1, self.RELEASE_BYTES // max(1, self._mm.shape[1] * self._mm.dtype.itemsize))
+        out = []
+        for r0 in range(rec_start, r_stop, step):  # in blocks, giving the mapped pages back
+            r1 = min(r0 + step, r_stop)
+            blocks = []
+            for i in self._annot_idx:
+                block = np.ascontiguousarray(self._columns(i, r0, r1))
+                blocks.append(block.view(np.uint8).reshape(block.shape[0], -1))
+            out.append(np.concatenate(blocks, axis=1).tobytes())
+            self._release(r0, r1)
+        return b"".join(out)
 
     @staticmethod
     def _parse_tals(raw):
@@ -465,6 +496,8 @@ class EdfReader:
             b = block.reshape(-1)[3 * s0: 3 * s1].reshape(-1, 3).astype(np.int32)
             dig = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
             dig = ((dig ^ 0x800000) - 0x800000).astype(np.float64)
+        del block
+        self._release(r0, r1)
         dmin, dmax = sig["digital_min"], sig["digital_max"]
         pmin, pmax = sig["physical_min"], sig["physical_max"]
         dig -= dmin
