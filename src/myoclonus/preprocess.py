@@ -5,6 +5,8 @@ the filter it applied, so that detections can state their preprocessing.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import signal
 
@@ -41,6 +43,20 @@ def clamp_band(l_freq, h_freq, sfreq):
     return float(l_freq), h
 
 
+@functools.lru_cache(maxsize=64)
+def _butter(order, freqs, btype, sfreq):
+    """Butterworth second-order sections (cached: chunked detection designs the same filters often)."""
+    sos = signal.butter(order, list(freqs) if isinstance(freqs, tuple) else freqs, btype=btype, fs=sfreq, output="sos")
+    return sos
+
+
+@functools.lru_cache(maxsize=64)
+def _notch_sos(harmonics, quality, sfreq):
+    """Second-order sections of IIR notches at ``harmonics`` (Hz), cached."""
+    sos = np.concatenate([signal.tf2sos(*signal.iirnotch(fh, quality, fs=sfreq)) for fh in harmonics], axis=0)
+    return sos
+
+
 def bandpass(data, sfreq, l_freq, h_freq, *, order=4, log=None):
     """Zero-phase Butterworth band-pass (or high-pass when ``h_freq`` is None).
 
@@ -70,14 +86,14 @@ def bandpass(data, sfreq, l_freq, h_freq, *, order=4, log=None):
     if l_freq is not None and l_freq >= nyq:
         raise MyoclonusUsageError(f"High-pass at {l_freq} Hz is above Nyquist ({nyq} Hz).")
     if l_freq is not None and h_freq is not None:
-        sos = signal.butter(order, [l_freq, h_freq], btype="bandpass", fs=sfreq, output="sos")
+        sos = _butter(order, (float(l_freq), float(h_freq)), "bandpass", float(sfreq)).copy()
         desc = f"Butterworth band-pass {l_freq:g}-{h_freq:g} Hz, order {order}, zero-phase"
     elif l_freq is not None:
-        sos = signal.butter(order, l_freq, btype="highpass", fs=sfreq, output="sos")
+        sos = _butter(order, float(l_freq), "highpass", float(sfreq)).copy()
         desc = f"Butterworth high-pass {l_freq:g} Hz, order {order}, zero-phase"
     else:
         h_freq = min(float(h_freq), 0.9 * nyq)
-        sos = signal.butter(order, h_freq, btype="lowpass", fs=sfreq, output="sos")
+        sos = _butter(order, float(h_freq), "lowpass", float(sfreq)).copy()
         desc = f"Butterworth low-pass {h_freq:g} Hz, order {order}, zero-phase"
     padlen = min(data.shape[-1] - 1, 3 * (2 * len(sos) + 1))
     out = _iir.sosfiltfilt(sos, data, padlen=max(padlen, 0))
@@ -259,9 +275,7 @@ def notch(data, sfreq, freq, *, h_freq=None, quality=30.0, harmonics=None, log=N
         harmonics = [float(h) for h in harmonics if 0 < h <= top]
     if not harmonics:
         return out.copy()
-    sos = np.concatenate(
-        [signal.tf2sos(*signal.iirnotch(fh, quality, fs=sfreq)) for fh in harmonics], axis=0
-    )
+    sos = _notch_sos(tuple(float(h) for h in harmonics), float(quality), float(sfreq)).copy()
     padlen = min(out.shape[-1] - 1, 3 * (2 * len(sos) + 1))
     out = _iir.sosfiltfilt(sos, out, padlen=max(padlen, 0))
     desc = f"IIR notch {', '.join(f'{h:g}' for h in harmonics)} Hz (Q={quality:g}), zero-phase"
