@@ -10,7 +10,16 @@ import pytest
 
 import myoclonus._numba as mnumba
 from myoclonus.detect import _kernels
-from myoclonus.detect.bursts import DECAY_GRID, fit_ramps, refine_offsets, refine_onsets, rise_times, slow_rise_glr
+from myoclonus.detect.bursts import (
+    DECAY_GRID,
+    ar_whiten,
+    fit_ramps,
+    fit_ramps_whitened,
+    refine_offsets,
+    refine_onsets,
+    rise_times,
+    slow_rise_glr,
+)
 from myoclonus.detect.silent import detect_silent_periods
 
 SF = 2048.0
@@ -91,6 +100,44 @@ def test_refine_edges_agree(monkeypatch, seed):
 def test_fit_ramps_agree(monkeypatch, seed, kw):
     x, s, e, _, fl = _bursty(seed)
     _assert_same(*_both(monkeypatch, lambda: fit_ramps(x, SF, s, e, fl, **kw)))
+
+
+@pytest.mark.parametrize("seed", CASES)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(grid=DECAY_GRID, search=0.005, outward=0.032, margin=1.0, reverse=True),
+        dict(search=0.005, outward=0.004),
+    ],
+)
+def test_fit_ramps_whitened_agree(monkeypatch, seed, kw):
+    x, s, e, _, fl = _bursty(seed)
+    _assert_same(*_both(monkeypatch, lambda: fit_ramps_whitened(x, SF, s, e, fl, **kw)))
+    # order 0 is the plain fit
+    _assert_same(fit_ramps(x, SF, s, e, fl, **kw), fit_ramps_whitened(x, SF, s, e, fl, order=0, **kw))
+
+
+def test_ar_whiten():
+    """An AR(2) process comes out white; causal / anti-causal filters do not spread a burst outwards."""
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal(50_000)
+    x = np.zeros_like(w)
+    for t in range(2, w.size):  # resonant AR(2): a band-limited, strongly correlated process
+        x[t] = 1.6 * x[t - 1] - 0.8 * x[t - 2] + w[t]
+    assert abs(np.corrcoef(x[1:], x[:-1])[0, 1]) > 0.8
+    e, g = ar_whiten(x, 3)
+    assert abs(np.corrcoef(e[1:], e[:-1])[0, 1]) < 0.02
+    np.testing.assert_allclose(e[10:], w[10:], atol=0.05)
+    assert 0 < g < 1
+    b = np.zeros(400)
+    b[100:200] = rng.standard_normal(100)
+    ec, _ = ar_whiten(b, 3)
+    ea, _ = ar_whiten(b, 3, reverse=True)
+    assert not ec[:100].any() and not ea[200:].any()
+    z, gz = ar_whiten(np.zeros(100), 3)  # degenerate: returned unchanged
+    assert gz == 1.0 and not z.any()
+    y, g0 = ar_whiten(x, 0)
+    assert g0 == 1.0 and np.array_equal(y, x)
 
 
 @pytest.mark.parametrize("seed", CASES)

@@ -140,7 +140,13 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     got = {key(o, d, k, ch): s for o, d, k, ch, s in zip(tsv.onset, tsv.duration, tsv.trial_type, tsv.channel,
                                                           tsv.review_status)}
     assert len(tsv) == len(det)  # one rejected, one added
-    assert got == expected
+    # same events and statuses; times compared to 0.1 ms (the export recomputes durations from the
+    # stored onset and offset, so a value can round either side of the 4th decimal)
+    assert len(got) == len(expected)
+    for (a, sa), (b, sb) in zip(sorted(got.items(), key=lambda kv: (kv[0][3], kv[0][2], kv[0][0])),
+                                sorted(expected.items(), key=lambda kv: (kv[0][3], kv[0][2], kv[0][0]))):
+        assert a[2:] == b[2:] and sa == sb, (a, sa, b, sb)
+        assert abs(a[0] - b[0]) <= 1.5e-4 and abs(a[1] - b[1]) <= 1.5e-4, (a, b)
     assert (tsv.source == "reviewer:Dr Ada").sum() == 1
 
     # ---- the audit trail holds each revision with its time

@@ -9,6 +9,8 @@ outputs agree to rounding). The public wrappers are in :mod:`myoclonus.detect.bu
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .. import _numba
@@ -647,6 +649,13 @@ def _ramp_table(ramps):
     return ramps, np.concatenate(parts), off
 
 
+@lru_cache(maxsize=16)
+def _ramp_table_cached(ramps):
+    """:func:`_ramp_table` of a tuple of ramp lengths, cached (the fits run once per burst in
+    ``bursts.fit_ramps_whitened``); the arrays are read-only to the kernels."""
+    return _ramp_table(ramps)
+
+
 def refine_edges(x, edges, peaks, s0, search, ref, reverse):
     """Likelihood-ratio change point of each burst edge (the loop of ``refine_onsets``/``refine_offsets``).
 
@@ -702,7 +711,7 @@ def ramp_fits(x, starts, ends, s0v, ramps, s_after, out_n, ref, min_plateau, mar
         Fitted ramp length of each burst (samples; 0 where the burst was too short to fit).
     """
     if _compiled(x):
-        r, c2, off = _ramp_table(ramps)
+        r, c2, off = _ramp_table_cached(tuple(int(v) for v in ramps))
         return _ramp_fits_nb(np.ascontiguousarray(x), np.asarray(starts, np.int64), np.asarray(ends, np.int64),
                              np.ascontiguousarray(s0v, dtype=float), r, c2, off, int(s_after), int(out_n), int(ref),
                              int(min_plateau), float(margin), bool(reverse))

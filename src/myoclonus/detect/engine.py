@@ -49,7 +49,7 @@ from .bursts import (
     merge_close,
     noise_floor,
     DECAY_GRID,
-    fit_ramps,
+    fit_ramps_whitened,
     refine_offsets,
     slow_rise_glr,
     rise_times,
@@ -101,7 +101,7 @@ DEFAULTS = {
     "sustained_gap": (1.0, "s; two sustained activations closer than this, with the EMG between them still above k_sustained x the resting floor, are one activation (a long contraction raises the time-varying background in its middle)."),
     "k_sustained": (2.0, "x background RMS; slow-envelope level of sustained activation (voluntary, tonic); bursts inside it are part of it."),
     "refine_search": (0.030, "s; onset/offset change point searched this far outside the threshold crossings."),
-    "ramp_fit": (True, "onsets and offsets of the kept bursts from a change point into a raised-cosine decay ramp of fitted length (myoclonic bursts decay over a few ms to ~50 ms): the step change point lands part-way down the decay (offsets 3-11 ms early, durations within 15%/5 ms for 0.61-0.68 of matched jerks on the simulator, benchmarks/accuracy.py). Onsets likewise from the raised-cosine rise (2-8 ms), at most 4 ms before the step change point (engine.RAMP_OUT)."),
+    "ramp_fit": (True, "onsets and offsets of the kept bursts from a change point into a raised-cosine decay ramp of fitted length (myoclonic bursts decay over a few ms to ~50 ms): the step change point lands part-way down the decay (offsets 3-11 ms early, durations within 15%/5 ms for 0.61-0.68 of matched jerks on the simulator, benchmarks/accuracy.py). Onsets likewise from the raised-cosine rise (2-8 ms), at most 4 ms before the step change point (engine.RAMP_OUT). Both fits run on the AR(3) prediction error of the burst's stretch of EMG (bursts.WHITEN_ORDER; its samples are close to independent, as the likelihood assumes): durations within 15%/5 ms 0.878 -> 0.934, cortical 0.621 -> 0.798, median |onset error| 1.95 -> 1.46 ms (benchmarks/accuracy.py --no-nk, 180 s per profile)."),
     "ramp_search": (0.005, "s; the ramped change point may move the step change point this far inwards (outwards: engine.RAMP_OUT, 32 ms for offsets)."),
     "slow_rise_llr": (None, "log-likelihood ratio (slow 24-128 ms vs fast <= 12 ms raised-cosine rise, bursts of at least slow_rise_min_duration; bursts.slow_rise_glr) above which a burst is voluntary recruitment, i.e. sustained (voluntary bursts rise over 30-150 ms, myoclonic ones in 2-8 ms; Shibasaki & Hallett 2005, doi:10.1002/mus.20234). Off (None) by default: on the simulator the score of short voluntary bursts and of 100-500 ms jerks overlap (the visible part of a voluntary rise is short at 6x background); 15 took healthy false jerks from 6.75 to 5.75 per 10 min for a loss of 1-2% jerk F1 (benchmarks/accuracy.py --duration 60)."),
     "floor_span": (5.0, "s; the background RMS is the 20th percentile of 100 ms window RMS over this centred span (0: one floor per channel); it follows postural tonic activity so that jerks riding on it are measured against it, while bursts and movements shorter than about half the span do not raise it."),
@@ -570,6 +570,11 @@ RAMP_MARGIN = 1.0
 def _ramp_edges(filt, sfreq, on, off, level, search):
     """Onsets and offsets of kept bursts from the ramped change point (:func:`fit_ramps`).
 
+    The fits run on the AR prediction error of each burst's stretch of ``filt``
+    (:func:`~myoclonus.detect.bursts.fit_ramps_whitened`, order ``bursts.WHITEN_ORDER``: causal for
+    onsets, anti-causal for offsets, so neither edge is smeared outwards), whose samples are close to
+    independent as the change-point likelihood assumes.
+
     Returns ``on, off, rise`` (rise time in s); an edge never crosses a neighbouring burst, and a
     burst whose fitted edges would not leave it at least 2 samples long keeps its previous edges.
     """
@@ -577,9 +582,9 @@ def _ramp_edges(filt, sfreq, on, off, level, search):
     if RAMP_OUT[0] is None:
         on2, rise = on.copy(), np.zeros(len(on))
     else:
-        on2, rise = fit_ramps(filt, sfreq, on, off, level[on], search=search, outward=RAMP_OUT[0])
-    off2, _ = fit_ramps(filt, sfreq, on, off, level[np.minimum(off, n - 1)], grid=DECAY_GRID, search=search,
-                        outward=RAMP_OUT[1], margin=RAMP_MARGIN, reverse=True)
+        on2, rise = fit_ramps_whitened(filt, sfreq, on, off, level[on], search=search, outward=RAMP_OUT[0])
+    off2, _ = fit_ramps_whitened(filt, sfreq, on, off, level[np.minimum(off, n - 1)], grid=DECAY_GRID,
+                                 search=search, outward=RAMP_OUT[1], margin=RAMP_MARGIN, reverse=True)
     prev_off = np.concatenate([[0], off[:-1]])
     next_on = np.concatenate([on[1:], [n]])
     on2 = np.maximum(on2, prev_off)
