@@ -631,6 +631,72 @@ def _silent_nb(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast
     return on_o[:cnt], off_o[:cnt], ton_o[:cnt], sil_o[:cnt]
 
 
+@njit(error_model="numpy")
+def _ar_whiten_nb(x, order, reverse):
+    """Compiled :func:`myoclonus.detect.bursts.ar_whiten` (same operations, same order)."""
+    n = x.size
+    p = order
+    if p <= 0 or n <= 4 * p:
+        return x.copy(), 1.0
+    r = np.empty(p + 1)
+    for k in range(p + 1):
+        r[k] = np.dot(x[: n - k], x[k:]) / n
+    ok = r[0] > 0
+    for k in range(p + 1):
+        if not np.isfinite(r[k]):
+            ok = False
+    if not ok:
+        return x.copy(), 1.0
+    m = np.empty((p, p))
+    for i in range(p):
+        for j in range(p):
+            m[i, j] = r[abs(i - j)]
+    a = np.linalg.solve(m, r[1:].copy())
+    for i in range(p):
+        if not np.isfinite(a[i]):
+            return x.copy(), 1.0
+    e = x.copy()
+    for i in range(1, p + 1):
+        c = a[i - 1]
+        if reverse:
+            for t in range(n - i):
+                e[t] -= c * x[t + i]
+        else:
+            for t in range(i, n):
+                e[t] -= c * x[t - i]
+    pe = (r[0] - np.dot(a, r[1:].copy())) / r[0]
+    pe = min(max(pe, 1e-6), 1.0)
+    return e, np.sqrt(pe)
+
+
+@njit(error_model="numpy")
+def _whitened_ramps_nb(x, starts, ends, s0v, order, reach, ramps, c2, c2_off, s_after, out_n, ref, min_plateau,
+                       margin, reverse):
+    """Compiled loop of :func:`myoclonus.detect.bursts.fit_ramps_whitened`."""
+    n = x.size
+    out = ends.copy() if reverse else starts.copy()
+    rsel = np.zeros(starts.size, np.int64)
+    one_s = np.empty(1, np.int64)
+    one_e = np.empty(1, np.int64)
+    one_v = np.empty(1)
+    for i in range(starts.size):
+        a = starts[i]
+        b = ends[i]
+        if reverse:
+            w0, w1 = a, min(n, b + reach)
+        else:
+            w0, w1 = max(0, a - reach), b
+        e, g = _ar_whiten_nb(np.ascontiguousarray(x[w0:w1]), order, reverse)
+        one_s[0] = a - w0
+        one_e[0] = b - w0
+        one_v[0] = (g * s0v[i]) ** 2
+        k, r = _ramp_fits_nb(e, one_s, one_e, one_v, ramps, c2, c2_off, s_after, out_n, ref, min_plateau, margin,
+                             reverse)
+        out[i] = k[0] + w0
+        rsel[i] = r[0]
+    return out, rsel
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -782,3 +848,14 @@ def silent_candidates(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_c
                           np.asarray(e, np.int64), int(tw), int(sub), int(after_w), int(search), float(dmin),
                           float(dmax), float(min_contrast), bs, be, use)
     return _silent_np(x2, cs2, s, e, tw, sub, after_w, search, dmin, dmax, min_contrast, bursts)
+
+
+def whitened_ramp_fits(x, starts, ends, s0v, order, reach, ramps, s_after, out_n, ref, min_plateau, margin, reverse):
+    """Compiled loop of ``bursts.fit_ramps_whitened`` (AR whitening and ramp fit per burst), or None
+    when the NumPy path is to be used (numba missing or disabled, or non-float64 input)."""
+    if not _compiled(x):
+        return None
+    r, c2, off = _ramp_table_cached(tuple(int(v) for v in ramps))
+    return _whitened_ramps_nb(np.ascontiguousarray(x), np.asarray(starts, np.int64), np.asarray(ends, np.int64),
+                              np.ascontiguousarray(s0v, dtype=float), int(order), int(reach), r, c2, off,
+                              int(s_after), int(out_n), int(ref), int(min_plateau), float(margin), bool(reverse))

@@ -407,8 +407,12 @@ def ar_whiten(x, order=WHITEN_ORDER, *, reverse=False):
         return x, 1.0
     if not np.all(np.isfinite(a)):
         return x, 1.0
-    h = np.concatenate([[1.0], -a])
-    e = np.convolve(x[::-1], h)[:n][::-1] if reverse else np.convolve(x, h)[:n]
+    e = x.copy()
+    for i in range(1, p + 1):  # e[t] = x[t] - sum_i a_i x[t -/+ i], term by term (as the compiled kernel)
+        if reverse:
+            e[: n - i] -= a[i - 1] * x[i:]
+        else:
+            e[i:] -= a[i - 1] * x[: n - i]
     gain = float(np.sqrt(np.clip((r[0] - np.dot(a, r[1:])) / r[0], 1e-6, 1.0)))
     return e, gain
 
@@ -437,6 +441,12 @@ def fit_ramps_whitened(x, sfreq, starts, ends, floor, *, order=WHITEN_ORDER, gri
     min_plateau = max(2, int(round(0.002 * sfreq)))
     reach = max(rmax, out_n) + s_after + ref + 2
     s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12), (len(starts),))
+    from ._kernels import whitened_ramp_fits
+
+    res = whitened_ramp_fits(x, starts, ends, s0v, order, reach, ramps_n, s_after, out_n, ref, min_plateau, margin,
+                             reverse)
+    if res is not None:
+        return res[0], res[1] / sfreq
     edges = (ends if reverse else starts).copy()
     ramps = np.zeros(len(starts))
     for i, (a, b) in enumerate(zip(starts, ends)):
