@@ -35,6 +35,6 @@ def njit(*args, **kwargs):
     kwargs.setdefault("nogil", True)
     if HAVE_NUMBA:
         return _numba.njit(*args, **kwargs)
-    if len(args) == 1 and callable(args[0]) and not kwargs.get("_sig"):
+    if len(args) == 1 and callable(args[0]):  # bare @njit
         return args[0]
     return lambda f: f

@@ -41,16 +41,20 @@ def test_energy_cumsum(path):
 
 
 @pytest.mark.parametrize("on, off", [(15.0, 7.5), (3.0, 1.5), (1e9, 1.0)])
-def test_hysteresis_segments(path, on, off):
+def test_hysteresis_compiled_and_numpy(path, on, off):
     env = _scan.moving_rms(_signal(), 10)
-    s, e = _scan.hysteresis_segments(env, on, off)
-    s0, e0 = hysteresis(env, on, off)
+    s, e = hysteresis(env, on, off)
+    above = env > off  # reference: runs above off that reach on
+    d = np.diff(above.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    s0, e0 = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    keep = np.array([env[a:b].max() >= on for a, b in zip(s0, e0)], bool)
+    s0, e0 = s0[keep], e0[keep]
     np.testing.assert_array_equal(s, s0)
     np.testing.assert_array_equal(e, e0)
     if on < 1e9:
         assert len(s) > 0 and np.all(e > s)
     # a segment running to the end of the array is closed there
-    s, e = _scan.hysteresis_segments(np.array([0.0, 5.0, 9.0, 8.0]), 8.5, 1.0)
+    s, e = hysteresis(np.array([0.0, 5.0, 9.0, 8.0]), 8.5, 1.0)
     assert s.tolist() == [1] and e.tolist() == [4]
 
 

@@ -11,7 +11,7 @@ from scipy.ndimage import uniform_filter1d
 
 from .._numba import njit, use_numba
 
-__all__ = ["moving_rms", "energy_cumsum", "hysteresis_segments", "flat_runs", "LevelCurve", "scaled_hysteresis", "silence_runs"]
+__all__ = ["moving_rms", "energy_cumsum", "flat_runs", "LevelCurve", "scaled_hysteresis", "silence_runs"]
 
 
 @njit
@@ -91,19 +91,6 @@ def _hysteresis_nb(env, on, off):
         else:
             i += 1
     return starts[:k].copy(), stops[:k].copy()
-
-
-def hysteresis_segments(env, on, off):
-    """Segments where ``env > off`` that reach ``on`` (scalars); ``(starts, stops)``, stop exclusive.
-
-    The compiled path is one pass; the fallback is :func:`myoclonus.detect.bursts.hysteresis`.
-    """
-    env = np.asarray(env, dtype=np.float64)
-    if use_numba():
-        return _hysteresis_nb(env, float(on), float(off))
-    from .bursts import hysteresis
-
-    return hysteresis(env, on, off)
 
 
 @njit

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from .._numba import use_numba
 from .._validate import _check_option
 from ..preprocess import tkeo
 from ._kernels import ramp_fits, refine_edges, slow_rise_scores
@@ -71,8 +72,11 @@ def envelope(x, sfreq, *, method="rms", window=0.005):
     """
     _check_option("method", method, ENVELOPE_METHODS)
     n = max(1, int(round(window * sfreq)))
-    e = np.square(x) if method == "rms" else tkeo(x)
-    e = uniform_filter1d(e, n, mode="nearest")
+    if method == "rms":
+        from ._scan import moving_rms
+
+        return moving_rms(x, n)
+    e = uniform_filter1d(tkeo(x), n, mode="nearest")
     np.maximum(e, 0.0, out=e)
     return np.sqrt(e, out=e)
 
@@ -227,6 +231,10 @@ def hysteresis(env, on, off):
 
     ``on`` and ``off`` may be scalars or arrays broadcastable to ``env``.
     """
+    if np.ndim(on) == 0 and np.ndim(off) == 0 and use_numba():
+        from ._scan import _hysteresis_nb
+
+        return _hysteresis_nb(np.asarray(env, dtype=np.float64), float(on), float(off))
     above = env > off
     if not above.any():
         return np.zeros(0, int), np.zeros(0, int)

@@ -58,7 +58,7 @@ from .bursts import (
     tail_factor,
 )
 from .ecg import detect_qrs, is_ecg_like, qrs_reference, subtract_template
-from ._scan import LevelCurve, energy_cumsum, hysteresis_segments, moving_rms, scaled_hysteresis
+from ._scan import LevelCurve, energy_cumsum, scaled_hysteresis
 from .silent import SILENT_DEFAULTS, detect_silent_periods
 from .stream import CHUNK, plan_chunks, stats_segments, stitch
 
@@ -250,15 +250,7 @@ def detect_channel(
     info = {"warnings": list(stats["warnings"]), "mains_hz": stats["mains_hz"],
             "mains_harmonics_hz": stats["mains_harmonics"], "ecg": stats["ecg"],
             "clip_level_uv": None if clip is None else clip["level"]}
-    finite = np.isfinite(raw)
-    if not finite.all():
-        raw = np.where(finite, raw, 0.0)
-    fs, fe = detect_flat(raw, sfreq)
-    if not finite.all():
-        from .artifacts import runs
-
-        a, b = runs(~finite)
-        fs, fe = _merge_by_onset(np.concatenate([fs, a]), np.concatenate([fe, b]), 0)
+    raw, fs, fe, _ = _flat_stretches(raw, sfreq)
     empty_info = dict(info, noise_floor_uv=0.0, threshold_on_uv=0.0, threshold_off_uv=0.0)
     if stats["flat"]:
         return _finish(_pack([(0, n, "artifact", "flat")], raw, raw, sfreq, 0.0, k_on, empty_info, None), raw, sfreq, core, edges)
@@ -302,9 +294,9 @@ def detect_channel(
         s, e, pk = _merge_close_peaks(s, e, pk, pv, gap)
     else:
         if env is None:
-            env = _envelope(filt, sfreq, method, w)
+            env = envelope(filt, sfreq, method=method, window=w)
         env /= level[np.arange(n)]
-        s, e = hysteresis_segments(env, on_k, off_k)
+        s, e = hysteresis(env, on_k, off_k)
         s, e = merge_close(s, e, gap)
         pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
     del env
@@ -433,13 +425,6 @@ def _merge_close_peaks(s, e, pk, vals, gap):
     return s[keep_start], e[keep_stop], arg
 
 
-def _envelope(x, sfreq, method, window):
-    """:func:`~.bursts.envelope`, the moving RMS in one compiled pass (:func:`~._scan.moving_rms`)."""
-    if method == "rms":
-        return moving_rms(x, round(window * sfreq))
-    return envelope(x, sfreq, method=method, window=window)
-
-
 def clipping_warning(level, n_stretches, fraction):
     """The warning text for a clipped channel."""
     return (
@@ -463,6 +448,21 @@ def _finish(out, filt, sfreq, core, edges):
     out["core_peak"] = np.array([np.abs(filt[x:y]).max() if y > x else 0.0 for x, y in zip(a, b)])
     out["core_n"] = (b - a).astype(float)
     return out
+
+
+def _flat_stretches(raw, sfreq):
+    """Non-finite samples set to 0; flat stretches (those included, merged). Returns
+    ``raw, starts, stops, n_non_finite``."""
+    finite = np.isfinite(raw)
+    if finite.all():
+        return (raw, *detect_flat(raw, sfreq), 0)
+    from .artifacts import runs
+
+    raw = np.where(finite, raw, 0.0)
+    fs, fe = detect_flat(raw, sfreq)
+    a, b = runs(~finite)
+    fs, fe = _merge_by_onset(np.concatenate([fs, a]), np.concatenate([fe, b]), 0)
+    return raw, fs, fe, int((~finite).sum())
 
 
 def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_freq=_d("h_freq"), notch=_d("notch"),
@@ -494,16 +494,9 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     n = raw.size
     st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "template": None,
           "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "warnings": [], "log": [], "_arrays": None}
-    finite = np.isfinite(raw)
-    if not finite.all():
-        st["warnings"].append(f"{int((~finite).sum())} non-finite samples set to 0 and marked flat")
-        raw = np.where(finite, raw, 0.0)
-    fs, fe = detect_flat(raw, sfreq)
-    if not finite.all():
-        from .artifacts import runs
-
-        a, b = runs(~finite)
-        fs, fe = _merge_by_onset(np.concatenate([fs, a]), np.concatenate([fe, b]), 0)
+    raw, fs, fe, n_bad = _flat_stretches(raw, sfreq)
+    if n_bad:
+        st["warnings"].append(f"{n_bad} non-finite samples set to 0 and marked flat")
     flat_frac = float(np.sum(fe - fs)) / max(n, 1)
     if n < 8 or np.ptp(raw) == 0 or flat_frac > 0.9:
         st["flat"] = True
@@ -544,7 +537,7 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
     st["floor"] = floor if floor > 0 else float(np.finfo(float).tiny)
     w = max(envelope_window, 3.0 / sfreq)
-    env = _envelope(filt, sfreq, method, w)
+    env = envelope(filt, sfreq, method=method, window=w)
     if tail_adapt:
         ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
         st["tail"] = tail_factor(env, quiet, st["floor"], ref)
