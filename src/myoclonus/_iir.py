@@ -15,7 +15,7 @@ many stretches a channel is cut into is chosen by a cost model (:func:`_lane_pla
 vectorise, fewer run scalar, and every stretch costs a warm-up (7 s for the 50 Hz Q=30 notch
 at 2048 Hz, 0.8 s for the 20-450 Hz Butterworth), so short signals get fewer stretches or none.
 
-Work memory is the output plus a ``(256, 16)`` tile per group of lanes and the odd extensions;
+Work memory is the output plus a ``(64, 16)`` tile per group of lanes and the odd extensions;
 nothing else of the signal's size. The kernel releases the GIL, so callers may filter channels
 in threads.
 
@@ -24,6 +24,7 @@ Without numba (or with ``MYOCLONUS_NUMBA=0``) :func:`sosfiltfilt` calls
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -33,8 +34,9 @@ from ._numba import njit, use_numba
 
 __all__ = ["sosfiltfilt"]
 
-#: Time steps per cache tile (rows of the ``(tile, n_lanes)`` work buffer).
-_TILE = 256
+#: Time steps per cache tile (rows of the ``(tile, n_lanes)`` work buffer). 64 (8 KB in float64)
+#: measured 10-15% faster than 256 for the notch + band-pass cascade (the tile stays in L1).
+_TILE = 64
 #: Lanes per kernel call. LLVM's vector loop over lanes takes 16 at a time (4 x 4 float64 or
 #: 2 x 8 float32 on AVX2): fewer lanes run scalar.
 _GROUP = 16
@@ -289,16 +291,26 @@ def _lane_plan(n_ch, m, w):
     return ch, a, own, int(n_steps)
 
 
+@functools.lru_cache(maxsize=64)
+def _cascade_setup(sos_bytes, shape, tol):
+    """``(sosfilt_zi, warm-up length)`` of a float64 cascade given as bytes (cached: chunked detection
+    filters with the same few cascades hundreds of times, and SciPy solves a linear system per
+    section each time). Callers copy ``zi`` (``astype``), so the cached array is never written."""
+    sos = np.frombuffer(sos_bytes, dtype=np.float64).reshape(shape)
+    return signal.sosfilt_zi(sos), _warmup_length(sos, tol)
+
+
 def _sosfiltfilt_numba(sos, x2, edge):
     dtype = x2.dtype
     n_ch, n = x2.shape
     sos_t = np.ascontiguousarray(sos, dtype=dtype)
-    zi = np.ascontiguousarray(signal.sosfilt_zi(sos), dtype=dtype)
+    sos64 = np.ascontiguousarray(sos, dtype=np.float64)
+    zi, w = _cascade_setup(sos64.tobytes(), sos64.shape, _WARMUP_TOL[dtype])
+    zi = zi.astype(dtype)
     out = np.empty((n_ch, n), dtype)
     head = np.empty((n_ch, max(edge, 1)), dtype)
     tail = np.empty((n_ch, max(edge, 1)), dtype)
     m = n + 2 * edge
-    w = _warmup_length(np.asarray(sos, np.float64), _WARMUP_TOL[dtype])
     ch, a, own, n_steps = _lane_plan(n_ch, m, w)
     n_sec = len(sos_t)
     # lanes in groups of whole channels: the in-place backward pass relies on every stretch of a

@@ -15,6 +15,13 @@ __all__ = ["moving_rms", "energy_cumsum", "flat_runs", "LevelCurve", "scaled_hys
 
 
 @njit
+def _interior(m, h, n):
+    """Samples ``i0 <= i < i1`` whose window update ``x[i - h]``, ``x[i - h + n]`` needs no clamping."""
+    i0 = min(h, m)
+    return i0, max(min(m + h - n, m), i0)
+
+
+@njit
 def _moving_rms_nb(x, n):
     m = x.size
     out = np.empty(m)
@@ -26,12 +33,16 @@ def _moving_rms_nb(x, n):
     for j in range(-h, -h + n):
         k = min(max(j, 0), m - 1)
         s += x[k] * x[k]
+    i0, i1 = _interior(m, h, n)
     for i in range(m):
         v = s / n
         out[i] = np.sqrt(v) if v > 0.0 else 0.0
-        a = min(max(i - h, 0), m - 1)
-        b = min(max(i - h + n, 0), m - 1)
-        s += x[b] * x[b] - x[a] * x[a]
+        if i0 <= i < i1:  # no clamping needed: about twice as fast as clamping every sample
+            s += x[i - h + n] * x[i - h + n] - x[i - h] * x[i - h]
+        else:
+            a = min(max(i - h, 0), m - 1)
+            b = min(max(i - h + n, 0), m - 1)
+            s += x[b] * x[b] - x[a] * x[a]
     return out
 
 
@@ -154,6 +165,12 @@ class LevelCurve:
 
 
 @njit
+def _first_at_or_after(v, lo):
+    """Smallest integer ``i >= lo`` with ``i >= v``."""
+    return max(int(np.ceil(v)), lo)
+
+
+@njit
 def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
     m = x.size
     h = n // 2
@@ -173,18 +190,25 @@ def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
     inside = False
     a = 0
     best = 0.0
+    i0, i1 = _interior(m, h, n)
     arg = 0
     seg = 0
+    # level at sample i exactly as np.interp computes it; the segment only changes at precomputed
+    # samples (a branch per sample that is almost never taken, instead of the search)
+    first_in = min(max(int(np.floor(xp[0])) + 1, 0), m)  # first i with i > xp[0]
+    last_in = min(max(int(np.ceil(xp[nxp - 1])), first_in), m)  # first i with i >= xp[-1]
+    nxt = _first_at_or_after(xp[1], first_in) if nxp > 1 else m
     for i in range(m):
-        # level at sample i, as np.interp computes it
         fi = float(i)
-        if fi <= xp[0]:
+        if i < first_in:
             lev = fp[0]
-        elif fi >= xp[nxp - 1]:
+        elif i >= last_in:
             lev = fp[nxp - 1]
         else:
-            while xp[seg + 1] <= fi:
-                seg += 1
+            if i >= nxt:
+                while xp[seg + 1] <= fi:
+                    seg += 1
+                nxt = _first_at_or_after(xp[seg + 1], i + 1)
             lev = fp[seg] if xp[seg] == fi else slopes[seg] * (fi - xp[seg]) + fp[seg]
         thr = off * lev
         # envelope / level > off, tested on the energy (no square root or division per sample)
@@ -207,9 +231,12 @@ def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
                 peaks[k] = arg
                 vals[k] = best
                 k += 1
-        lo_ = min(max(i - h, 0), m - 1)
-        hi_ = min(max(i - h + n, 0), m - 1)
-        s += x[hi_] * x[hi_] - x[lo_] * x[lo_]
+        if i0 <= i < i1:
+            s += x[i - h + n] * x[i - h + n] - x[i - h] * x[i - h]
+        else:
+            lo_ = min(max(i - h, 0), m - 1)
+            hi_ = min(max(i - h + n, 0), m - 1)
+            s += x[hi_] * x[hi_] - x[lo_] * x[lo_]
     if inside and best >= on:
         starts[k] = a
         stops[k] = m
@@ -265,6 +292,8 @@ def _silence_runs_nb(x, n_short, n_long, ratio):
     k = 0
     inside = False
     r2 = ratio * ratio
+    s0, s1 = _interior(m, hs, n_short)
+    l0, l1 = _interior(m, hl, n_long)
     for i in range(m):
         # RMS_short < ratio x RMS_long, tested on the energies (no square roots per sample)
         below = ss * n_long < r2 * (sl * n_short) and sl > 0.0
@@ -275,12 +304,18 @@ def _silence_runs_nb(x, n_short, n_long, ratio):
             inside = False
             stops[k] = i
             k += 1
-        a = min(max(i - hs, 0), m - 1)
-        b = min(max(i - hs + n_short, 0), m - 1)
-        ss += x[b] * x[b] - x[a] * x[a]
-        a = min(max(i - hl, 0), m - 1)
-        b = min(max(i - hl + n_long, 0), m - 1)
-        sl += x[b] * x[b] - x[a] * x[a]
+        if s0 <= i < s1:
+            ss += x[i - hs + n_short] * x[i - hs + n_short] - x[i - hs] * x[i - hs]
+        else:
+            a = min(max(i - hs, 0), m - 1)
+            b = min(max(i - hs + n_short, 0), m - 1)
+            ss += x[b] * x[b] - x[a] * x[a]
+        if l0 <= i < l1:
+            sl += x[i - hl + n_long] * x[i - hl + n_long] - x[i - hl] * x[i - hl]
+        else:
+            a = min(max(i - hl, 0), m - 1)
+            b = min(max(i - hl + n_long, 0), m - 1)
+            sl += x[b] * x[b] - x[a] * x[a]
     if inside:
         stops[k] = m
         k += 1
