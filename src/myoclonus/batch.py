@@ -149,12 +149,14 @@ def _task_stats(path, i, qrs, detect_kwargs):
 
 
 def _task_chunk(path, i, chunk, stats, qrs, detect_kwargs, first):
+    from ._malloc import recycled_memory
     from .detect.engine import detect_chunk, prepare_detection
     from .io import read_recording
 
     rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
     log = []
-    part = detect_chunk(rec, i, chunk, stats, qrs[0], chan_kw, log=log)
+    with recycled_memory():
+        part = detect_chunk(rec, i, chunk, stats, qrs[0], chan_kw, log=log)
     return part, (log if first else [])
 
 

@@ -36,6 +36,7 @@ import numpy as np
 from .. import __version__
 from .._logging import logger, verbose
 from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option, _check_range
+from .._malloc import recycled_memory
 from ..events import Events
 from ..preprocess import clamp_band, detect_mains, mains_harmonics, preprocess_emg
 from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
@@ -1165,6 +1166,12 @@ def detect_jerks(
     Every default and the reason for its value is listed in :data:`DEFAULTS`.
     """
     rec, idx, params, chan_kw = _prepare(dict(locals()))
+    with recycled_memory():
+        return _detect_all(rec, idx, params, chan_kw, ecg=ecg, chunk_duration=chunk_duration, force=force,
+                           progress=progress, n_jobs=n_jobs)
+
+
+def _detect_all(rec, idx, params, chan_kw, *, ecg, chunk_duration, force, progress, n_jobs):
     log, warns = [], []
     qrs_times = _qrs_from_ecg_channels(rec, log, chunk_duration) if ecg is not False else None
     warns.extend(_check_rates(rec, idx, force))
