@@ -99,3 +99,12 @@ def test_silence_runs(path):
     np.testing.assert_array_equal(s, s0)
     np.testing.assert_array_equal(e, e0)
     assert np.any((s <= 10_020) & (e >= 10_380))
+
+
+@pytest.mark.parametrize("n,size", [(1, 300), (2, 3), (10, 5000), (245, 1000), (245, 60_000), (245, 10)])
+def test_gradient_energy(path, n, size):
+    y = np.random.default_rng(size).standard_normal(size) * 3.0
+    ref = uniform_filter1d(np.square(np.gradient(y)) * 2048.0**2, n, mode="nearest")
+    got = _scan.gradient_energy(y, 2048.0**2, n)
+    assert got.shape == ref.shape
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12 * ref.max())

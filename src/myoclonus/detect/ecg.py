@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import signal
-from scipy.ndimage import uniform_filter1d
 
 from ..preprocess import bandpass
+from ._scan import gradient_energy
 
 __all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "subtract_template"]
 
@@ -34,9 +34,7 @@ def qrs_energy(x, sfreq, *, band=QRS_BAND):
     x = np.asarray(x, dtype=np.float64)
     h = min(band[1], 0.4 * sfreq)
     y = bandpass(x, sfreq, band[0], h, order=2)
-    e = np.square(np.gradient(y)) * sfreq**2
-    e = uniform_filter1d(e, max(1, int(0.12 * sfreq)), mode="nearest")
-    return y, e
+    return y, gradient_energy(y, sfreq**2, max(1, int(0.12 * sfreq)))
 
 
 def qrs_reference(x, sfreq, *, band=QRS_BAND):
