@@ -315,3 +315,20 @@ def _assert_nested(r, g):
         assert g == pytest.approx(r, rel=1e-9, abs=0, nan_ok=True)
     else:
         assert g == r
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_low_frequency_ratio_agrees(monkeypatch, seed):
+    from myoclonus.detect.artifacts import low_frequency_ratio
+
+    x, s, e, _, _ = _bursty(seed)
+    raw = x + np.cumsum(np.random.default_rng(seed).standard_normal(x.size)) * 0.05  # a wandering baseline
+    raw[5000] += 80.0  # a pop
+    # bursts at both signal ends too (their windows are clipped)
+    s2, e2 = np.r_[0, s, x.size - 50], np.r_[30, e, x.size]
+    keep = (e2 < 4900) | (s2 > 5200)
+    s2, e2 = np.sort(np.r_[s2[keep], 4990]), np.sort(np.r_[e2[keep], 5040])  # and one around the pop
+    ref, got = _both(monkeypatch, lambda: low_frequency_ratio(raw, x, SF, s2, e2))
+    assert (ref[1] > 0).all() and ref[1][s2 == 4990][0] > 10  # the pop is a big step
+    _assert_same(ref, got)  # the 1-15 Hz signal itself differs by rounding between the two filter paths
+    np.testing.assert_array_equal(got[1], ref[1])  # steps of the raw signal: identical

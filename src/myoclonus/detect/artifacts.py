@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numba import njit, use_numba
 from ..preprocess import bandpass
 
 __all__ = ["runs", "detect_clipping", "clipping_rails", "apply_clipping", "detect_flat", "low_frequency_ratio", "lf_decimation", "mask_from_segments", "step_scale"]
@@ -144,6 +145,47 @@ def detect_flat(x, sfreq, *, min_duration=0.1):
     return flat_runs(x, min_duration * sfreq)
 
 
+@njit
+def _lf_measures_nb(raw, filt, lf, starts, stops, p, q, sd):  # pragma: no cover - compiled
+    """The per-burst loop of :func:`low_frequency_ratio` (same operations, so the same values)."""
+    nb = starts.size
+    ratio = np.zeros(nb)
+    step = np.zeros(nb)
+    step_ratio = np.zeros(nb)
+    n = raw.size
+    for i in range(nb):
+        a, b = starts[i], stops[i]
+        lo, hi = max(0, a - p), min(n, b + p)
+        s0 = lo // q
+        s1 = max(-(-hi // q), s0 + 1)
+        s1 = min(s1, lf.size)
+        smax = lf[s0]
+        smin = lf[s0]
+        for j in range(s0 + 1, s1):
+            smax = max(smax, lf[j])
+            smin = min(smin, lf[j])
+        peak = 0.0
+        for j in range(a, b):
+            peak = max(peak, abs(filt[j]))
+        peak += 1e-12
+        ratio[i] = (smax - smin) / (2 * peak)
+        dm = 0.0
+        if hi > lo:
+            for j in range(max(lo - 1, 0) + 1, hi):
+                dm = max(dm, abs(raw[j] - raw[j - 1]))
+        step[i] = dm / sd
+        if hi > lo:
+            rmax = raw[lo]
+            rmin = raw[lo]
+            for j in range(lo + 1, hi):
+                rmax = max(rmax, raw[j])
+                rmin = min(rmin, raw[j])
+            step_ratio[i] = dm / peak if dm >= 0.3 * (rmax - rmin) else 0.0
+        else:
+            step_ratio[i] = dm / peak if dm >= 0.0 else 0.0
+    return ratio, step, step_ratio
+
+
 def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05, sd=None):
     """Peak of the low-frequency (1-15 Hz) raw signal over the peak of the EMG band, per burst.
 
@@ -174,6 +216,10 @@ def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=1
     if sd is None:
         sd = step_scale(raw)
     p = int(round(pad * sfreq))
+    if use_numba():
+        return _lf_measures_nb(np.ascontiguousarray(raw, dtype=np.float64), np.ascontiguousarray(filt, dtype=np.float64),
+                               np.ascontiguousarray(lf, dtype=np.float64), np.asarray(starts, np.int64),
+                               np.asarray(stops, np.int64), p, q, float(sd))
     ratio = np.zeros(len(starts))
     step = np.zeros(len(starts))
     step_ratio = np.zeros(len(starts))
