@@ -213,56 +213,23 @@ class LevelCurve:
 
 
 @njit
-def _first_at_or_after(v, lo):
-    """Smallest integer ``i >= lo`` with ``i >= v``."""
-    return max(int(np.ceil(v)), lo)
-
-
-@njit
-def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
+def _hysteresis_run(x, n, i0, i1, ia, ib, const, lev_c, x0, f0, slope, on, off, state, starts, stops, peaks, vals):
+    """Samples ``ia <= i < ib`` of :func:`_scaled_hysteresis_nb`, over which the level is one
+    formula: the constant ``lev_c`` or, as np.interp computes it, ``f0`` at ``x0`` plus ``slope``
+    per sample. ``state`` is ``(energy, inside, start, best, arg, count)``."""
+    s, inside, a, best, arg, k = state
     m = x.size
     h = n // 2
-    s = 0.0
-    for j in range(-h, -h + n):
-        k = min(max(j, 0), m - 1)
-        s += x[k] * x[k]
-    nxp = xp.size
-    slopes = np.empty(max(nxp - 1, 1))
-    for j in range(nxp - 1):
-        slopes[j] = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
-    starts = np.empty(m // 2 + 1, np.int64)
-    stops = np.empty(m // 2 + 1, np.int64)
-    peaks = np.empty(m // 2 + 1, np.int64)
-    vals = np.empty(m // 2 + 1)
-    k = 0
-    inside = False
-    a = 0
-    best = 0.0
-    i0, i1 = _interior(m, h, n)
-    arg = 0
-    seg = 0
-    # level at sample i exactly as np.interp computes it; the segment only changes at precomputed
-    # samples (a branch per sample that is almost never taken, instead of the search)
-    first_in = min(max(int(np.floor(xp[0])) + 1, 0), m)  # first i with i > xp[0]
-    last_in = min(max(int(np.ceil(xp[nxp - 1])), first_in), m)  # first i with i >= xp[-1]
-    nxt = _first_at_or_after(xp[1], first_in) if nxp > 1 else m
-    for i in range(m):
-        fi = float(i)
-        if i < first_in:
-            lev = fp[0]
-        elif i >= last_in:
-            lev = fp[nxp - 1]
+    for i in range(ia, ib):
+        if const:
+            lev = lev_c
         else:
-            if i >= nxt:
-                while xp[seg + 1] <= fi:
-                    seg += 1
-                nxt = _first_at_or_after(xp[seg + 1], i + 1)
-            lev = fp[seg] if xp[seg] == fi else slopes[seg] * (fi - xp[seg]) + fp[seg]
+            fi = float(i)
+            lev = f0 if x0 == fi else slope * (fi - x0) + f0
         thr = off * lev
         # envelope / level > off, tested on the energy (no square root or division per sample)
         if s > n * (thr * thr):
-            v = s / n
-            e = np.sqrt(v) / lev
+            e = np.sqrt(s / n) / lev
             if not inside:
                 inside = True
                 a = i
@@ -285,6 +252,40 @@ def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
             lo_ = min(max(i - h, 0), m - 1)
             hi_ = min(max(i - h + n, 0), m - 1)
             s += x[hi_] * x[hi_] - x[lo_] * x[lo_]
+    return s, inside, a, best, arg, k
+
+
+@njit
+def _scaled_hysteresis_nb(x, n, xp, fp, on, off):
+    m = x.size
+    h = n // 2
+    s = 0.0
+    for j in range(-h, -h + n):
+        k = min(max(j, 0), m - 1)
+        s += x[k] * x[k]
+    nxp = xp.size
+    cap = m // 2 + 1
+    starts = np.empty(cap, np.int64)
+    stops = np.empty(cap, np.int64)
+    peaks = np.empty(cap, np.int64)
+    vals = np.empty(cap)
+    i0, i1 = _interior(m, h, n)
+    state = (s, False, 0, 0.0, 0, 0)
+    # the level at sample i exactly as np.interp computes it, run by run: fp[0] up to xp[0], then
+    # segment by segment, then fp[-1] from xp[-1] on
+    first_in = min(max(int(np.floor(xp[0])) + 1, 0), m)  # first i with i > xp[0]
+    last_in = min(max(int(np.ceil(xp[nxp - 1])), first_in), m)  # first i with i >= xp[-1]
+    state = _hysteresis_run(x, n, i0, i1, 0, first_in, True, fp[0], 0.0, 0.0, 0.0, on, off, state, starts, stops, peaks, vals)
+    for j in range(nxp - 1):
+        ia = min(max(int(np.ceil(xp[j])), first_in), last_in)
+        ib = min(max(int(np.ceil(xp[j + 1])), first_in), last_in)
+        if ib > ia:
+            slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+            state = _hysteresis_run(x, n, i0, i1, ia, ib, False, 0.0, xp[j], fp[j], slope, on, off, state,
+                                    starts, stops, peaks, vals)
+    state = _hysteresis_run(x, n, i0, i1, last_in, m, True, fp[nxp - 1], 0.0, 0.0, 0.0, on, off, state,
+                            starts, stops, peaks, vals)
+    s, inside, a, best, arg, k = state
     if inside and best >= on:
         starts[k] = a
         stops[k] = m
