@@ -89,8 +89,9 @@ def test_simulated_silent_periods():
 def test_simulated_healthy_few_false_jerks():
     sim, res = _run("healthy", duration=60.0, seed=2)
     minutes = len(res.thresholds) * sim.recording.duration / 60
-    # target of the issue: <= 1 per 10 min of EMG; measured here (see benchmarks/README.md)
-    assert len(res.events.select("jerk")) / minutes * 10 <= 15
+    # target of the issue: <= 1 per 10 min of EMG; measured here 6.25 (12.5 without
+    # DEFAULTS['slow_rise_llr']; see benchmarks/README.md)
+    assert len(res.events.select("jerk")) / minutes * 10 <= 8
 
 
 def test_simulated_acc_jerks_linked():
@@ -120,3 +121,31 @@ def test_simulated_cortical_short_bin():
     sim, res = _run("cortical")
     sc = _score(sim, res)
     assert sc["f1_short"] >= 0.74
+
+
+def test_simulated_slow_rise_voluntary_bursts():
+    # DEFAULTS['slow_rise_llr'] (6): bursts whose rise fits a slow (24-128 ms) raised cosine better
+    # than a fast (<= 8 ms) one are voluntary recruitment, classed sustained. Measured on healthy
+    # 120 s seed 1: 7 false jerks without it, 2 with it, every reclassified burst a truth voluntary
+    # burst; subcortical 60 s seed 1: jerk F1 0.987 without it, 0.983 with it (a 100-500 ms jerk
+    # whose amplitude happens to grow over its first tens of ms is classed sustained).
+    sim = simulate_mod.simulate("healthy", duration=120.0, sfreq=2048, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        on = detect_jerks(sim.recording).events.select("jerk")
+        off = detect_jerks(sim.recording, slow_rise_llr=None).events.select("jerk")
+    assert len(off) >= 6
+    assert len(on) <= 3
+    kept = {(str(c), round(float(o), 4)) for c, o in zip(on.channel, on.onset)}
+    act = sim.activity
+    vol = act[act.kind == "voluntary"]
+    for c, o, d in zip(off.channel, off.onset, off.duration):
+        if (str(c), round(float(o), 4)) in kept:
+            continue
+        m = (vol.channel == c) & (vol.onset < o + d) & (vol.onset + vol.duration > o)
+        assert m.any(), (c, o)
+    sim, res = _run("subcortical")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res_off = detect_jerks(sim.recording, slow_rise_llr=None)
+    assert _score(sim, res)["f1"] >= _score(sim, res_off)["f1"] - 0.01

@@ -522,16 +522,44 @@ def fit_ramps(x, sfreq, starts, ends, floor, *, grid=RAMP_GRID, search=0.005, ou
     return out, r / sfreq
 
 
-def slow_rise_glr(x, sfreq, onsets, offsets, floor, *, fast_max=0.012, slow=SLOW_GRID, span=0.2):
+def slow_rise_glr(x, sfreq, onsets, offsets, floor, *, fast_max=0.008, slow=SLOW_GRID, back=0.1, span=0.15,
+                  fast_out=0.01, after=0.005, min_pre=0.02, order=WHITEN_ORDER):
     """Log-likelihood ratio of a slow (voluntary) over a fast (myoclonic) rise for each burst.
 
-    The ramped change-point model of :func:`fit_ramps` is fitted on the first ``span`` s of the burst
-    (and the background before it) with ramps of at most ``fast_max`` s and with the ``slow`` ramps;
-    the result is ``max LL(slow) - max LL(fast)`` (samples treated as independent, so it is a score,
-    not a calibrated probability). Positive values favour gradual recruitment.
+    The stretch from ``back`` s before the onset to ``span`` s after it (at most to the offset) is
+    whitened by its causal AR(``order``) prediction error (:func:`ar_whiten`; the samples are then
+    close to independent, as the likelihood assumes). On it the ramped change-point model of
+    :func:`fit_ramps` -- background variance, raised-cosine rise of the amplitude, plateau -- is
+    fitted with both variances profiled out (mean squares before the ramp and after it, so that
+    neither depends on a reference outside the stretch) and two sets of rises: fast (the ramps of
+    ``RAMP_GRID`` up to ``fast_max``, starting from ``fast_out`` s before to ``after`` s after the
+    onset) and slow (``slow``, starting anywhere in the stretch up to ``after`` s after the onset,
+    with at least ``min_pre`` s of background before). The result is ``max LL(slow) - max LL(fast)``.
+    The detected onset of a voluntary burst lies part-way up its rise (where the rising amplitude
+    clears the thresholds, 15-60 ms after the rise began on the simulator), so the slow ramp is
+    searched back from it; a myoclonic burst reaches its plateau within a few ms (Shibasaki &
+    Hallett 2005, doi:10.1002/mus.20234).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed EMG (uV).
+    sfreq : float
+        Hz.
+    onsets, offsets : ndarray of int
+        Burst onsets and exclusive offsets (samples).
+    floor : float | ndarray
+        Background RMS (uV), one value or one per burst: only a guard for flat stretches.
+
+    Returns
+    -------
+    llr : ndarray
+        One score per burst; positive values favour gradual recruitment; NaN where the stretch is
+        too short to fit.
     """
     fast = [int(round(g * sfreq)) for g in RAMP_GRID if g <= fast_max + 1e-12]
     slow_s = [int(round(g * sfreq)) for g in slow]
-    s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12) ** 2, (len(onsets),))
-    return slow_rise_scores(x, onsets, offsets, s0v, fast, slow_s, int(round(span * sfreq)), int(round(0.1 * sfreq)),
-                            int(round(0.01 * sfreq)))
+    s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12), (len(onsets),))
+    ms = lambda t: int(round(t * sfreq))  # noqa: E731
+    return slow_rise_scores(x, onsets, offsets, s0v, fast, slow_s, ms(back), ms(span), ms(fast_out), ms(after),
+                            ms(min_pre), max(2, ms(0.002)), int(order))
