@@ -3,14 +3,15 @@
 Detection allocates and frees many chunk-sized arrays (a 5-minute chunk at 2048 Hz is 5 MB per
 float64 array). With its default settings glibc gives freed memory back to the kernel (blocks
 above its mmap threshold, and free space at the top of the heap above its trim threshold), so the
-next array is page-faulted in again, 4 KB at a time: on the 1-hour, 8-channel benchmark file that
-was about 500 000 page faults per detection, 1.4 s of kernel time out of 7 s.
+next array is page-faulted in again, 4 KB at a time. On the 1-hour, 8-channel file of
+``benchmarks/speed.py`` (two threads) that was 137 000 page faults per detection, against 33 500
+inside this context (``MYOCLONUS_MALLOC=0`` switches it off for comparison).
 :func:`recycled_memory` sets the mmap threshold to 32 MiB and the trim threshold to 64 MiB (the
 largest values glibc's own dynamic adjustment reaches; once set, the adjustment cannot be handed
 back to glibc) for the duration of a call, so that freed chunk arrays are reused by the next
-chunk (27 000 page faults instead of 500 000), and leaving the outermost call returns the free
-memory to the kernel (``malloc_trim``). Memory kept for reuse adds to the peak: 24 h x 16
-channels peaked at 391 MB (339 MB without; a 1 GiB trim threshold gave 541 MB).
+chunk, and leaving the outermost call returns the free memory to the kernel (``malloc_trim``).
+Memory kept for reuse adds to the peak: ``speed.py --long`` (24 h x 16 channels) peaked at
+386-390 MB (339 MB before this context existed; 541 MB with a 1 GiB trim threshold).
 
 Elsewhere (macOS, Windows, musl) and with ``MYOCLONUS_MALLOC=0`` it does nothing.
 """
