@@ -169,7 +169,16 @@ MAINS_CANDIDATES = (50.0, 60.0)
 MAINS_MIN_DB = 10.0
 
 
-def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, max_seconds=60.0):
+def _mains_psd(x, sfreq, max_seconds):
+    """Welch spectrum (1 s segments) of the first ``max_seconds`` of ``x``, or None if too short."""
+    x = np.asarray(x, dtype=np.float64).ravel()[: int(max_seconds * sfreq)]
+    nper = int(min(x.size, round(sfreq)))
+    if nper < 16:
+        return None
+    return signal.welch(x - np.mean(x), sfreq, nperseg=nper)
+
+
+def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, max_seconds=60.0, psd=None):
     """Detect mains interference (50 or 60 Hz) from the power spectrum.
 
     The power at each candidate frequency and its harmonics below Nyquist (Welch, 1 s segments on
@@ -194,12 +203,16 @@ def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, 
         Detected mains frequency in Hz, or None.
     ratio_db : float
         Line-to-neighbourhood ratio of the best candidate (dB).
+
+    Notes
+    -----
+    ``psd``: the ``(freqs, power)`` that ``_mains_psd(x, sfreq, max_seconds)`` returns, when already
+    computed (:func:`mains_harmonics` uses the same spectrum).
     """
-    x = np.asarray(x, dtype=np.float64).ravel()[: int(max_seconds * sfreq)]
-    nper = int(min(x.size, round(sfreq)))
-    if nper < 16:
+    psd = _mains_psd(x, sfreq, max_seconds) if psd is None else psd
+    if psd is None:
         return None, 0.0
-    f, p = signal.welch(x - np.mean(x), sfreq, nperseg=nper)
+    f, p = psd
     best, best_db = None, -np.inf
     for f0 in candidates:
         ratios = []
@@ -217,7 +230,7 @@ def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, 
     return best, best_db
 
 
-def mains_harmonics(x, sfreq, freq, *, top=None, min_db=MAINS_MIN_DB, max_seconds=60.0):
+def mains_harmonics(x, sfreq, freq, *, top=None, min_db=MAINS_MIN_DB, max_seconds=60.0, psd=None):
     """The multiples of ``freq`` (Hz) up to ``top`` whose spectral line stands out (the ones to notch).
 
     Same spectrum and test as :func:`detect_mains` (Welch, 1 s segments on at most ``max_seconds``;
@@ -229,13 +242,16 @@ def mains_harmonics(x, sfreq, freq, *, top=None, min_db=MAINS_MIN_DB, max_second
     -------
     harmonics : list of float
         Hz, increasing (possibly empty).
+
+    Notes
+    -----
+    ``psd``: the spectrum already computed for :func:`detect_mains` (same ``max_seconds``).
     """
-    x = np.asarray(x, dtype=np.float64).ravel()[: int(max_seconds * sfreq)]
     top = 0.45 * sfreq if top is None else min(top, 0.45 * sfreq)
-    nper = int(min(x.size, round(sfreq)))
-    if nper < 16:
+    psd = _mains_psd(x, sfreq, max_seconds) if psd is None else psd
+    if psd is None:
         return []
-    f, p = signal.welch(x - np.mean(x), sfreq, nperseg=nper)
+    f, p = psd
     out = []
     for k in range(1, 20):
         fh = freq * k
@@ -338,9 +354,10 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", no
     harmonics = notch_harmonics
     if notch_freq == "auto":
         y0 = y if y.ndim == 1 else y[0]
-        f0, ratio = detect_mains(y0, sfreq)
+        psd = _mains_psd(y0, sfreq, 60.0)
+        f0, ratio = detect_mains(y0, sfreq, psd=psd)
         if f0 is not None:
-            harmonics = mains_harmonics(y0, sfreq, f0, top=hi)
+            harmonics = mains_harmonics(y0, sfreq, f0, top=hi, psd=psd)
             if log is not None:
                 log.append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
     else:

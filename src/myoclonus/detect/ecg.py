@@ -46,7 +46,7 @@ def qrs_reference(x, sfreq, *, band=QRS_BAND):
     return float(np.percentile(qrs_energy(x, sfreq, band=band)[1], 99))
 
 
-def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None):
+def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None, return_ref=False):
     """R-peak samples of an ECG (or of ECG contaminating an EMG).
 
     Pan-Tompkins-like: band-pass ``band``, derivative, square, 120 ms moving mean, peaks at least
@@ -57,23 +57,27 @@ def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None):
     Returns
     -------
     peaks : ndarray of int
+    ref : float
+        With ``return_ref=True``: the reference used, i.e. :func:`qrs_reference` of ``x`` when
+        ``ref`` is None (computed from the same energy, not twice).
     """
     x = np.asarray(x, dtype=np.float64)
     if x.size < int(2 * sfreq):
-        return np.zeros(0, int)
+        return (np.zeros(0, int), 0.0 if ref is None else ref) if return_ref else np.zeros(0, int)
     y, e = qrs_energy(x, sfreq, band=band)
     if ref is None:
-        ref = np.percentile(e, 99)
-    if ref <= 0:
-        return np.zeros(0, int)
-    pk, _ = signal.find_peaks(e, height=k * ref, distance=max(1, int(min_rr * sfreq)))
-    w = int(0.06 * sfreq)
-    ay = np.abs(y)
-    out = np.empty(len(pk), int)
-    for i, p in enumerate(pk):
-        lo, hi = max(0, p - w), min(x.size, p + w)
-        out[i] = lo + int(np.argmax(ay[lo:hi]))
-    return np.unique(out)
+        ref = float(np.percentile(e, 99))
+    peaks = np.zeros(0, int)
+    if ref > 0:
+        pk, _ = signal.find_peaks(e, height=k * ref, distance=max(1, int(min_rr * sfreq)))
+        w = int(0.06 * sfreq)
+        ay = np.abs(y)
+        out = np.empty(len(pk), int)
+        for i, p in enumerate(pk):
+            lo, hi = max(0, p - w), min(x.size, p + w)
+            out[i] = lo + int(np.argmax(ay[lo:hi]))
+        peaks = np.unique(out)
+    return (peaks, ref) if return_ref else peaks
 
 
 def _segments(x, peaks, pre, post):

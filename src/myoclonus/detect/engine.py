@@ -38,7 +38,7 @@ from .._logging import logger, verbose
 from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option, _check_range
 from .._malloc import recycled_memory
 from ..events import Events
-from ..preprocess import clamp_band, detect_mains, mains_harmonics, preprocess_emg
+from ..preprocess import _mains_psd, clamp_band, detect_mains, mains_harmonics, preprocess_emg
 from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
 from .artifacts import apply_clipping, clipping_rails, detect_flat, lf_decimation, low_frequency_ratio, mask_from_segments, step_scale
 from .bursts import (
@@ -589,10 +589,11 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
     if len(fs) or len(cs):
         exclude = mask_from_segments(n, np.concatenate([fs, cs]), np.concatenate([fe, ce]))
     if notch == "auto":
-        f0, ratio = detect_mains(raw, sfreq)
+        psd = _mains_psd(raw, sfreq, 60.0)
+        f0, ratio = detect_mains(raw, sfreq, max_seconds=60.0, psd=psd)
         if f0 is not None:
             st["mains_hz"] = f0
-            st["mains_harmonics"] = mains_harmonics(raw, sfreq, f0, top=clamp_band(l_freq, h_freq, sfreq)[1])
+            st["mains_harmonics"] = mains_harmonics(raw, sfreq, f0, top=clamp_band(l_freq, h_freq, sfreq)[1], psd=psd)
             st["log"].append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
     elif notch not in (None, False):
         st["mains_hz"] = float(notch)
@@ -605,8 +606,7 @@ def channel_stats(raw, sfreq, *, qrs=None, method="rms", l_freq=_d("l_freq"), h_
             peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
             st["ecg"] = {"source": "ECG channel", "n_beats": int(len(peaks_r))}
         else:
-            ref = qrs_reference(raw, sfreq)
-            cand = detect_qrs(raw, sfreq, ref=ref)
+            cand, ref = detect_qrs(raw, sfreq, return_ref=True)
             ok, info = is_ecg_like(filt, sfreq, cand)
             if ok or (ecg is True and len(cand) >= 8):
                 peaks_r = cand
