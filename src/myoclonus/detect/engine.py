@@ -393,7 +393,8 @@ def detect_channel(
     inner_on = inner_off = np.zeros(0, int)
     if k_superimposed and len(ss):
         level2 = local_floor_curve(filt, sfreq, span=superimposed_span, quantile=0.5, floor=floor)
-        s2, e2, pk2, pv2 = scaled_hysteresis(filt, round(w * sfreq), level2, on_k, off_k)
+        s2, e2, pk2, pv2 = _scan_around(filt, ss, se, int(round((jerk_max + SUPERIMPOSED_MARGIN) * sfreq)),
+                                        round(w * sfreq), level2, on_k, off_k)
         s2, e2, pk2 = _merge_close_peaks(s2, e2, pk2, pv2, gap)
         m = _overlaps(s2, e2, ss, se)
         inner_on, inner_off = _kept_bursts(filt, sfreq, cs2, s2[m], e2[m], pk2[m], level2, base=level,
@@ -481,6 +482,33 @@ def detect_channel(
             bad = _overlaps(sp[0], sp[1], xs, xe)
             sp = tuple(v[~bad] for v in sp)
     return _finish(_pack(rows, filt, cs2, sfreq, level, k_on, info, sp), filt, sfreq, core, edges)
+
+
+#: Extra margin (s), beyond jerk_max, of the stretches around sustained activations that the
+#: superimposed-jerk pass scans (:func:`_scan_around`): it keeps only jerks (<= jerk_max) that overlap
+#: an activation, and the 5 ms envelope at a stretch's ends is computed with its edges repeated.
+SUPERIMPOSED_MARGIN = 0.05
+
+
+def _scan_around(x, ss, se, margin, n, level, on, off):
+    """:func:`~._scan.scaled_hysteresis` of ``x`` only over ``[ss - margin, se + margin)`` (merged):
+    the same segments as the whole-array scan except for those reaching a stretch's end. A
+    stretch's level curve is ``level`` shifted, so its values are the same sample for sample."""
+    spans = []
+    for lo, hi in sorted(zip(np.maximum(np.asarray(ss, int) - margin, 0), np.minimum(np.asarray(se, int) + margin, x.size))):
+        if spans and lo <= spans[-1][1]:  # overlapping or touching: one stretch
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    parts = []
+    for lo, hi in spans:
+        lv = LevelCurve(level.centres - lo, level.values, hi - lo)
+        s_, e_, pk_, pv_ = scaled_hysteresis(x[lo:hi], n, lv, on, off)
+        parts.append((s_ + lo, e_ + lo, pk_ + lo, pv_))
+    if not parts:
+        z = np.zeros(0, int)
+        return z, z, z, np.zeros(0)
+    return tuple(np.concatenate(v) for v in zip(*parts))
 
 
 def _merge_close_peaks(s, e, pk, vals, gap):
