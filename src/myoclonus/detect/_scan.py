@@ -22,6 +22,18 @@ def _interior(m, h, n):
 
 
 @njit
+def _slide(x, s, i, h, n, i0, i1):
+    """Window energy ``s`` of sample ``i`` (window ``x[i - h : i - h + n]``, ends repeated) moved
+    to sample ``i + 1``; no clamping for ``i0 <= i < i1`` (:func:`_interior`)."""
+    if i0 <= i < i1:
+        return s + (x[i - h + n] * x[i - h + n] - x[i - h] * x[i - h])
+    m = x.size
+    a = min(max(i - h, 0), m - 1)
+    b = min(max(i - h + n, 0), m - 1)
+    return s + (x[b] * x[b] - x[a] * x[a])
+
+
+@njit
 def _moving_rms_nb(x, n):
     m = x.size
     out = np.empty(m)
@@ -37,12 +49,7 @@ def _moving_rms_nb(x, n):
     for i in range(m):
         v = s / n
         out[i] = np.sqrt(v) if v > 0.0 else 0.0
-        if i0 <= i < i1:  # no clamping needed: about twice as fast as clamping every sample
-            s += x[i - h + n] * x[i - h + n] - x[i - h] * x[i - h]
-        else:
-            a = min(max(i - h, 0), m - 1)
-            b = min(max(i - h + n, 0), m - 1)
-            s += x[b] * x[b] - x[a] * x[a]
+        s = _slide(x, s, i, h, n, i0, i1)
     return out
 
 
@@ -218,7 +225,6 @@ def _hysteresis_run(x, n, i0, i1, ia, ib, const, lev_c, x0, f0, slope, on, off, 
     formula: the constant ``lev_c`` or, as np.interp computes it, ``f0`` at ``x0`` plus ``slope``
     per sample. ``state`` is ``(energy, inside, start, best, arg, count)``."""
     s, inside, a, best, arg, k = state
-    m = x.size
     h = n // 2
     for i in range(ia, ib):
         if const:
@@ -246,12 +252,7 @@ def _hysteresis_run(x, n, i0, i1, ia, ib, const, lev_c, x0, f0, slope, on, off, 
                 peaks[k] = arg
                 vals[k] = best
                 k += 1
-        if i0 <= i < i1:
-            s += x[i - h + n] * x[i - h + n] - x[i - h] * x[i - h]
-        else:
-            lo_ = min(max(i - h, 0), m - 1)
-            hi_ = min(max(i - h + n, 0), m - 1)
-            s += x[hi_] * x[hi_] - x[lo_] * x[lo_]
+        s = _slide(x, s, i, h, n, i0, i1)
     return s, inside, a, best, arg, k
 
 
@@ -353,18 +354,8 @@ def _silence_runs_nb(x, n_short, n_long, ratio):
             inside = False
             stops[k] = i
             k += 1
-        if s0 <= i < s1:
-            ss += x[i - hs + n_short] * x[i - hs + n_short] - x[i - hs] * x[i - hs]
-        else:
-            a = min(max(i - hs, 0), m - 1)
-            b = min(max(i - hs + n_short, 0), m - 1)
-            ss += x[b] * x[b] - x[a] * x[a]
-        if l0 <= i < l1:
-            sl += x[i - hl + n_long] * x[i - hl + n_long] - x[i - hl] * x[i - hl]
-        else:
-            a = min(max(i - hl, 0), m - 1)
-            b = min(max(i - hl + n_long, 0), m - 1)
-            sl += x[b] * x[b] - x[a] * x[a]
+        ss = _slide(x, ss, i, hs, n_short, s0, s1)
+        sl = _slide(x, sl, i, hl, n_long, l0, l1)
     if inside:
         stops[k] = m
         k += 1
