@@ -365,8 +365,9 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", no
     if f0 is not None and f0 < 0.45 * sfreq and (harmonics is None or len(harmonics)):
         # two zero-phase filters in a row, not one combined cascade (which would save a pass): the
         # same in the interior, but the combined cascade's odd extension rings at the end of a
-        # record with mains (envelope RMS up to 2x the steady state over the last 50-100 ms, at 250
-        # and 2048 Hz), enough for a false jerk within `edge` of the end
+        # record with mains, enough for a false jerk within `edge` of the end at 250 Hz
+        # (tests/detect/test_detect_engine.py::test_voluntary_contraction_is_one_sustained; an ad
+        # hoc check put the envelope RMS of the last 50-100 ms at up to 2x its steady state)
         y = notch(y, sfreq, f0, h_freq=hi, harmonics=harmonics, log=log)
     return bandpass(y, sfreq, lo, hi, log=log)
 
