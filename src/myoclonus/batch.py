@@ -194,7 +194,8 @@ def _task_finish(path, out, channels, qrs, resume, analyze_kwargs):
                     _, stats, parts = item
                     clog = [entry for part in parts for entry in part[1]]
                     results.append((join_chunks([p for p, _ in parts], stats, rec.channels[i].n_times), clog))
-            det = assemble_detection(rec, idx, results, params, log, warns)
+            det = assemble_detection(rec, idx, results, params, log, warns,
+                                     detect_kwargs.get("chunk_duration", 300.0))
             kw["detection"] = det
             return analyze_one(path, out, resume=False, analyze_kwargs=kw)
     except Exception as err:

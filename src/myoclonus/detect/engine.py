@@ -39,7 +39,7 @@ from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option,
 from .._malloc import recycled_memory
 from ..events import Events
 from ..preprocess import _mains_psd, clamp_band, detect_mains, mains_harmonics, preprocess_emg
-from .acc import ACC_DEFAULTS, detect_acc_jerks, group_acc_channels, link_to_emg
+from .acc import ACC_DEFAULTS, detect_acc_streamed, group_acc_channels, link_to_emg
 from .artifacts import apply_clipping, clipping_rails, detect_flat, lf_decimation, low_frequency_ratio, mask_from_segments, step_scale
 from .bursts import (
     ENVELOPE_METHODS,
@@ -1342,13 +1342,13 @@ def _detect_all(rec, idx, params, chan_kw, *, ecg, chunk_duration, force, progre
                 bar.update(1)
     if bar is not None:
         bar.close()
-    return assemble_detection(rec, idx, results, params, log, warns)
+    return assemble_detection(rec, idx, results, params, log, warns, chunk_duration)
 
 
-def assemble_detection(rec, idx, results, params, log, warns):
+def assemble_detection(rec, idx, results, params, log, warns, chunk_duration=CHUNK):
     """A :class:`DetectionResult` from per-channel results ``[(res, channel_log), ...]`` of the EMG
-    channels ``idx``; accelerometer jerks are detected here (``params['acc']``) and linked to the
-    EMG jerks."""
+    channels ``idx``; accelerometer jerks are detected here (``params['acc']``, chunk by chunk:
+    :func:`~.acc.detect_acc_streamed`) and linked to the EMG jerks."""
     thresholds, parts, acc_thresholds = {}, [], {}
     acc = params["acc"]
     acc_k_on, acc_k_off, acc_max_duration = params["acc_k_on"], params["acc_k_off"], params["acc_max_duration"]
@@ -1388,10 +1388,11 @@ def assemble_detection(rec, idx, results, params, log, warns):
                 if len(rates) > 1:
                     continue
                 sf = rates.pop()
-                a = np.vstack([rec._read_channel(i, 0, None) for i in chans])
+                n_acc = min(rec.channels[i].n_times for i in chans)
                 alog = []
-                s, e, pj, fl = detect_acc_jerks(
-                    a, sf, k_on=acc_k_on, k_off=acc_k_off, max_duration=acc_max_duration,
+                s, e, pj, fl = detect_acc_streamed(
+                    lambda lo, hi, chans=chans: np.vstack([rec._read_channel(i, lo, hi) for i in chans]), n_acc, sf,
+                    chunk_duration=chunk_duration, k_on=acc_k_on, k_off=acc_k_off, max_duration=acc_max_duration,
                     merge_gap=acc_merge_gap, log=alog,
                 )
                 for f in alog:
