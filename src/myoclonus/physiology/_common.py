@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal as sps
 
+from .._iir import sosfiltfilt
 from .._validate import MyoclonusUsageError, _validate_type
+from ..detect.stream import plan_chunks
 from ..events import Events
 
 from .._json import jsonable  # noqa: E402
@@ -13,6 +15,13 @@ __all__ = []
 
 #: Jerk onsets on different channels closer than this (s) belong to one jerk.
 _CLUSTER_S = 0.1
+#: Core length (s) of the chunks in which the physiology reads and filters EEG and EMG (memory then
+#: does not grow with the recording: only decimated results, epochs and sums are kept).
+PHYS_CHUNK = 300.0
+#: Least overlap (s) read on each side of a chunk; each analysis reads more when its filters need
+#: longer to settle (:func:`_settle`: its edge transient decayed to 1e-12), so chunked filtering
+#: equals whole-record filtering to that level.
+PHYS_PAD = 10.0
 
 
 def _jsonable(obj):
@@ -97,28 +106,116 @@ def _pick_group(recording, picks):
     return idx, [recording.channels[i].name for i in idx], float(sf)
 
 
+def _sos(sfreq, l_freq, h_freq, order):
+    """The Butterworth cascade of :func:`_filter` (None: no band filter)."""
+    nyq = sfreq / 2.0
+    if l_freq is not None and h_freq is not None and h_freq < nyq:
+        return sps.butter(order, [l_freq, h_freq], "bandpass", fs=sfreq, output="sos")
+    if l_freq is not None:
+        return sps.butter(order if l_freq >= 0.5 else 1, l_freq, "highpass", fs=sfreq, output="sos")
+    if h_freq is not None and h_freq < nyq:
+        return sps.butter(order, h_freq, "lowpass", fs=sfreq, output="sos")
+    return None
+
+
+def _settle(sfreq, *, l_freq=None, h_freq=None, notch=None, order=4, tol=1e-12):
+    """Seconds for the slowest pole of :func:`_filter`'s filters to decay below ``tol`` (the read
+    overlap that makes chunked filtering equal whole-record filtering to ``tol``)."""
+    sos = _sos(sfreq, l_freq, h_freq, order)
+    poles = [] if sos is None else [np.roots([1.0, a1, a2]) for a1, a2 in sos[:, 4:6]]
+    for f0 in notch or ():
+        if f0 < sfreq / 2.0:
+            poles.append(np.roots(sps.iirnotch(f0, 30.0, fs=sfreq)[1]))
+    r = max([float(np.max(np.abs(p))) for p in poles if len(p)] or [0.0])
+    return 0.0 if r <= 0.0 else float(np.log(tol) / np.log(min(r, 1.0 - 1e-12)) / sfreq)
+
+
 def _filter(data, sfreq, *, l_freq=None, h_freq=None, notch=None, order=4):
     """Zero-phase Butterworth band-pass/high-pass/low-pass (+ optional notch) along the last axis."""
     x = np.asarray(data, float)
     nyq = sfreq / 2.0
     if x.shape[-1] < 16:
         return x.copy()
-    if l_freq is not None and h_freq is not None and h_freq < nyq:
-        sos = sps.butter(order, [l_freq, h_freq], "bandpass", fs=sfreq, output="sos")
-    elif l_freq is not None:
-        sos = sps.butter(order if l_freq >= 0.5 else 1, l_freq, "highpass", fs=sfreq, output="sos")
-    elif h_freq is not None and h_freq < nyq:
-        sos = sps.butter(order, h_freq, "lowpass", fs=sfreq, output="sos")
-    else:
-        sos = None
+    sos = _sos(sfreq, l_freq, h_freq, order)
     y = x - np.mean(x, axis=-1, keepdims=True)
     if sos is not None:
-        y = sps.sosfiltfilt(sos, y, axis=-1)
+        y = sosfiltfilt(sos, y)
     for f0 in notch or ():
         if f0 < nyq:
-            b, a = sps.iirnotch(f0, 30.0, fs=sfreq)
-            y = sps.filtfilt(b, a, y, axis=-1)
+            # scipy.signal.filtfilt(b, a, y) as one second-order section (same odd extension of 9
+            # samples and steady-state start), compiled (myoclonus._iir)
+            y = sosfiltfilt(sps.tf2sos(*sps.iirnotch(f0, 30.0, fs=sfreq)), y, padlen=9)
     return y
+
+
+def _stream(recording, idx, sfreq, q, filt, *, start=0, stop=None, margin=0, align=1, chunk=None, pad=None):
+    """Filter channels ``idx`` chunk by chunk and decimate: yields ``(b0, block, d0, d1)``.
+
+    ``block``, shape ``(len(idx), m)``, holds the decimated samples ``b0, b0 + 1, ...`` (record
+    samples ``b0 * q, (b0 + 1) * q, ...``) of ``filt(x)``: the chunk's core ``[d0, d1)`` and up to
+    ``margin`` decimated samples on each side (less at the ends of the record), so that an epoch
+    centred in the core and reaching at most ``margin`` samples out lies in one block.
+
+    Each channel is read over the chunk and its ``pad`` s overlaps and filtered on its own
+    (``filt`` maps a ``(1, n)`` array to its filtered ``(1, n)`` version), so memory holds one
+    channel-chunk at the recording's rate; cores start on multiples of ``q`` samples, so the cores
+    put end to end are ``filt(whole)[:, ::q]`` (to the filters' settling).
+    ``start``, ``stop``: the samples ``[start, stop)`` taken as the whole (decimated indices count
+    from ``start``); ``chunk`` (s) defaults to :data:`PHYS_CHUNK`, ``pad`` (s, the filters' settling
+    time, :func:`_settle`) is at least :data:`PHYS_PAD`; cores start on multiples of ``align``
+    decimated samples (whole analysis segments per chunk).
+    """
+    chunk = PHYS_CHUNK if chunk is None else chunk
+    pad = max(PHYS_PAD, pad or 0.0)
+    n = min(recording.channels[i].n_times for i in idx)
+    stop = n if stop is None else min(int(stop), n)
+    start = min(max(0, int(start)), stop)
+    margin = int(margin)
+    if margin * q > pad * sfreq:
+        raise ValueError(f"margin {margin} x {q} samples exceeds the {pad} s overlap")
+    for lo, c0, c1, hi in plan_chunks(stop - start, sfreq, chunk, pad=pad, align=q * max(1, int(align))):
+        g0 = max(c0 - margin * q, -(-lo // q) * q)  # first decimated sample of the block, >= lo
+        g1 = min(c1 + margin * q, hi)
+        rows = [filt(recording._read_channel(i, start + lo, start + hi)[np.newaxis])[0, g0 - lo : g1 - lo : q]
+                for i in idx]
+        yield g0 // q, np.vstack(rows), c0 // q, -(-c1 // q)
+
+
+def _stream_epochs(recording, idx, sfreq, q, filt, centres, cols, *, reduce=None, pad=None):
+    """``filt(data)[:, ::q][:, centres[:, None] + cols]`` without holding the filtered recording.
+
+    ``centres``: decimated sample indices (every ``centres + cols`` inside the decimated record);
+    ``cols``: offsets (decimated samples). Returns ``(len(centres), len(idx), len(cols))``; with
+    ``reduce``, ``reduce(k, epochs)`` is called per chunk with the positions ``k`` in ``centres``
+    of the epochs it holds and nothing is returned (memory: one chunk's epochs).
+    """
+    centres = np.asarray(centres, np.int64)
+    cols = np.asarray(cols, np.int64)
+    order = np.argsort(centres, kind="stable")
+    sc = centres[order]
+    margin = int(max(-cols.min(), cols.max(), 0)) if cols.size else 0
+    out = None if reduce is not None else np.empty((centres.size, len(idx), cols.size))
+    for b0, block, d0, d1 in _stream(recording, idx, sfreq, q, filt, margin=margin, pad=pad):
+        a, b = np.searchsorted(sc, [d0, d1])
+        if b <= a:
+            continue
+        k = order[a:b]
+        ep = block[:, (sc[a:b] - b0)[:, None] + cols[None, :]].transpose(1, 0, 2)
+        if reduce is not None:
+            reduce(k, ep)
+        else:
+            out[k] = ep
+    return out
+
+
+def _filtered(recording, idx, sfreq, q, filt, *, mean=False, start=0, stop=None, pad=None):
+    """All blocks of :func:`_stream` put end to end: ``(len(idx), n_dec)``, or ``(1, n_dec)`` with
+    ``mean`` (channels averaged chunk by chunk)."""
+    parts = [(b.mean(axis=0, keepdims=True) if mean else b)[:, d0 - b0 : d1 - b0]
+             for b0, b, d0, d1 in _stream(recording, idx, sfreq, q, filt, start=start, stop=stop, pad=pad)]
+    if not parts:
+        return np.zeros((1 if mean else len(idx), 0))
+    return np.concatenate(parts, axis=1)
 
 
 def _decimation(sfreq, target):

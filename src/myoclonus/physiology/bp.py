@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats
 
 from .._validate import _check_range, _validate_type
-from ._common import _check_window, _epoch, _fig_or_save, _filter, _jsonable, _resolve_onsets, _shifted_onsets
+from ._common import _check_window, _epoch, _fig_or_save, _filter, _filtered, _jsonable, _resolve_onsets, _settle, _shifted_onsets
 
 __all__ = ["bereitschaft", "BPResult", "recording_highpass", "MIN_BP_SWEEPS", "MAX_HIGHPASS_HZ"]
 
@@ -296,10 +296,10 @@ def bereitschaft(
     idx = recording.pick_indices(chans)
     sf = recording.channels[idx[0]].sfreq
     idx = [i for i in idx if recording.channels[i].sfreq == sf]
-    x = recording.get_data(idx)
-    x = _filter(x, sf, l_freq=highpass, h_freq=lowpass, order=2).mean(axis=0, keepdims=True)
     q = max(1, int(sf // 50))
-    x = x[:, ::q]
+    # filtered chunk by chunk, averaged over the channels and decimated (memory: the ~50 Hz average)
+    x = _filtered(recording, idx, sf, q, lambda y: _filter(y, sf, l_freq=highpass, h_freq=lowpass, order=2), mean=True,
+                  pad=_settle(sf, l_freq=highpass, h_freq=lowpass, order=2))
     sfd = sf / q
     ep, ok, times = _epoch(x, sfd, on, tmin, tmax)
     ep = ep[:, 0, :]

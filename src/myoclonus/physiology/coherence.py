@@ -26,10 +26,13 @@ from ._common import (
     _epoch,
     _fig_or_save,
     _filter,
+    _filtered,
     _first_onsets,
     _jsonable,
     _pick_group,
     _resolve_onsets,
+    _settle,
+    _stream,
 )
 
 __all__ = ["coherence", "CoherenceResult", "beta_erd", "ERDResult", "halliday_cl", "BETA_BAND", "EXAGGERATED_COH"]
@@ -268,30 +271,48 @@ def coherence(
     if sfe is not None and sfe != sfm:
         return CoherenceResult(reason="EEG and EMG have different sampling rates", **common)
     sf = sfm
-    xm = recording.get_data(im, tmin=tmin, tmax=tmax)
-    xm = np.abs(_filter(xm, sf, l_freq=emg_highpass, notch=(50.0, 60.0)))
-    xe = recording.get_data(ie, tmin=tmin, tmax=tmax) if ie else np.zeros((0, xm.shape[1]))
-    if ie:
-        xe = _filter(xe, sf, l_freq=max(0.5, fmin / 2), notch=(50.0, 60.0))
     target = max(2.5 * fmax, 200.0)
     q = max(1, int(sf // target))
-    if q > 1:
-        lp = 0.8 * sf / q / 2
-        xm = _filter(xm, sf, h_freq=lp)[:, ::q]
-        if ie:
-            xe = _filter(xe, sf, h_freq=lp)[:, ::q]
+    lp = 0.8 * sf / q / 2
+
+    def emg(y):  # rectified EMG, anti-aliased with its mean kept (the tonic test compares levels)
+        y = np.abs(_filter(y, sf, l_freq=emg_highpass, notch=(50.0, 60.0)))
+        return _filter(y, sf, h_freq=lp) + y.mean(axis=1, keepdims=True) if q > 1 else y
+
+    def eeg(y):
+        y = _filter(y, sf, l_freq=max(0.5, fmin / 2), notch=(50.0, 60.0))
+        return _filter(y, sf, h_freq=lp) if q > 1 else y
+
     sfd = sf / q
     n_per = int(round(seglen * sfd))
-    nseg = xm.shape[1] // n_per
-    if nseg < 10:
-        return CoherenceResult(reason=f"fewer than 10 segments of {seglen:g} s ({nseg})", n_segments=nseg, **common)
     freqs = np.fft.rfftfreq(n_per, 1.0 / sfd)
     keep = (freqs >= fmin) & (freqs <= fmax)
-    Xm = _spectra(xm, nseg, n_per)[:, :, keep]
-    Xe = _spectra(xe, nseg, n_per)[:, :, keep] if ie else None
+    # chunk by chunk (cores of whole segments): only the in-band spectra and the median rectified
+    # EMG of each segment are kept, so memory does not grow with the recording's rate or channels
+    a = int(round((tmin or 0.0) * sf))
+    b = None if tmax is None else int(round(tmax * sf))
+    lp_settle = _settle(sf, h_freq=lp) if q > 1 else 0.0
+    kw = dict(start=a, stop=b, align=n_per)
+    chunks_m = _stream(recording, im, sf, q, emg, pad=_settle(sf, l_freq=emg_highpass, notch=(50.0, 60.0)) + lp_settle, **kw)
+    chunks_e = (_stream(recording, ie, sf, q, eeg, pad=_settle(sf, l_freq=max(0.5, fmin / 2), notch=(50.0, 60.0)) + lp_settle, **kw)
+                if ie else None)
+    Xm, Xe, med = [], [], []
+    for b0_, bm, d0, d1 in chunks_m:
+        k = (d1 - d0) // n_per  # whole segments in this core (a partial last one is dropped)
+        xm_c = bm[:, d0 - b0_ : d0 - b0_ + k * n_per]
+        Xm.append(_spectra(xm_c, k, n_per)[:, :, keep])
+        med.append(np.median(xm_c.reshape(len(nm), k, n_per), axis=2))
+        if chunks_e is not None:
+            e0, be, _, _ = next(chunks_e)
+            Xe.append(_spectra(be[:, d0 - e0 : d0 - e0 + k * n_per], k, n_per)[:, :, keep])
+    Xm = np.concatenate(Xm, axis=1) if Xm else np.zeros((len(nm), 0, int(keep.sum())), complex)
+    Xe = np.concatenate(Xe, axis=1) if Xe else None
+    med = np.concatenate(med, axis=1) if med else np.zeros((len(nm), 0))
+    nseg = Xm.shape[1]
+    if nseg < 10:
+        return CoherenceResult(reason=f"fewer than 10 segments of {seglen:g} s ({nseg})", n_segments=nseg, **common)
     freqs = freqs[keep]
     # segments with tonic activity, per EMG channel
-    med = np.median(xm[:, : nseg * n_per].reshape(len(nm), nseg, n_per), axis=2)
     if tonic_only:
         rest = np.percentile(med, 10, axis=1, keepdims=True)
         active = med > tonic_ratio * np.maximum(rest, 1e-12)
@@ -494,12 +515,16 @@ def beta_erd(
                          reason=f"fewer than {min_sweeps} isolated jerks ({on.size})", **common)
     from scipy.signal import hilbert
 
-    x = recording.get_data(idx)
-    x = _filter(x, sf, l_freq=f0, h_freq=f1, notch=None)
     q = max(1, int(sf // 200))
-    p = np.abs(hilbert(x, axis=1)) ** 2
-    p = _filter(p, sf, h_freq=min(10.0, 0.4 * sf / q), order=2)[:, ::q] + np.mean(p, axis=1, keepdims=True)
-    p = p.mean(axis=0, keepdims=True)
+
+    def power(y):  # beta-band power envelope, low-passed with its mean kept
+        y = np.abs(hilbert(_filter(y, sf, l_freq=f0, h_freq=f1, notch=None), axis=1)) ** 2
+        return _filter(y, sf, h_freq=min(10.0, 0.4 * sf / q), order=2) + np.mean(y, axis=1, keepdims=True)
+
+    # chunk by chunk, averaged over the channels and decimated (memory: the ~200 Hz average)
+    # the analytic signal's edge error decays too, within the PHYS_PAD floor of the overlap
+    p = _filtered(recording, idx, sf, q, power, mean=True,
+                  pad=_settle(sf, l_freq=f0, h_freq=f1) + _settle(sf, h_freq=min(10.0, 0.4 * sf / q), order=2))
     sfd = sf / q
     ep, ok, times = _epoch(p, sfd, on, min(b0, w0) - 0.1, max(0.5, w1))
     ep = np.maximum(ep[:, 0, :], 1e-12)

@@ -15,13 +15,14 @@ from .._validate import MyoclonusUsageError, _check_range, _validate_type
 from ._common import (
     _check_window,
     _decimation,
-    _epoch,
     _fig_or_save,
     _filter,
     _jsonable,
     _pick_group,
     _random_onsets,
     _resolve_onsets,
+    _settle,
+    _stream_epochs,
 )
 
 __all__ = ["back_average", "JLBAResult", "MIN_SWEEPS"]
@@ -286,12 +287,21 @@ def back_average(
     if on.size < MIN_SWEEPS:
         return JLBAResult(ch_names=names, n_sweeps=0, n_rejected=int(on.size),
                           reason=f"fewer than {MIN_SWEEPS} jerks ({on.size})", **common)
-    data = recording.get_data(idx)
-    data = _filter(data, sf, l_freq=l_freq, h_freq=h_freq, notch=notch)
     q = _decimation(sf, max(500.0, 4 * (h_freq or 125.0)))
-    data = data[:, ::q]
     sfd = sf / q
-    ep, ok, times = _epoch(data, sfd, on, tmin, tmax)
+
+    def filt(y):
+        return _filter(y, sf, l_freq=l_freq, h_freq=h_freq, notch=notch)
+
+    # the EEG is filtered and decimated chunk by chunk and only the epochs are kept (as _epoch
+    # would cut them from the whole filtered, decimated record): memory does not grow with its length
+    n_dec = -(-min(recording.channels[i].n_times for i in idx) // q)
+    i0, i1 = int(np.round(tmin * sfd)), int(np.round(tmax * sfd))
+    times = np.arange(i0, i1 + 1) / sfd
+    centre = np.round(on * sfd).astype(int)
+    ok = (centre + i0 >= 0) & (centre + i1 < n_dec)
+    pad = _settle(sf, l_freq=l_freq, h_freq=h_freq, notch=notch)
+    ep = _stream_epochs(recording, idx, sf, q, filt, centre[ok], np.arange(i0, i1 + 1), pad=pad)
     bmask = (times >= b0) & (times <= b1)
     wmask = (times >= w0) & (times <= w1)
     ep = ep - ep[:, :, bmask].mean(axis=2, keepdims=True)
@@ -326,16 +336,25 @@ def back_average(
     bsel = bmask[cols]
     wsel = wmask[cols]
     lo_s = -times[0] + 0.01
-    hi_s = data.shape[1] / sfd - times[-1] - 0.01
+    hi_s = n_dec / sfd - times[-1] - 0.01
     if hi_s - lo_s < 1.0:
         return JLBAResult(ch_names=names, n_sweeps=n, n_rejected=n_rej, times=times, average=avg,
                           reason="recording too short for a random-trigger null", **common)
-    null = np.empty(n_null)
-    for k in range(n_null):
-        r = np.round(_random_onsets(rng, n, lo_s, hi_s) * sfd).astype(int)
-        g = data[:, r[:, None] + off[None, :]]  # (ch, n, cols)
-        g = g - g[:, :, bsel].mean(axis=2, keepdims=True)
-        null[k] = np.abs(g[:, :, wsel].mean(axis=1)).max()
+    # n_null sets of n random triggers; each set's baseline-corrected window average is summed chunk
+    # by chunk (a second pass over the EEG) instead of gathered from the whole record
+    rand = np.stack([np.round(_random_onsets(rng, n, lo_s, hi_s) * sfd).astype(int) for _ in range(n_null)])
+    which = np.repeat(np.arange(n_null), n)
+    sums = np.zeros((n_null, len(idx), int(wsel.sum())))
+
+    def accumulate(k, g):  # g: (m, ch, cols) epochs of the triggers at positions k of rand.ravel()
+        v = g[:, :, wsel] - g[:, :, bsel].mean(axis=2, keepdims=True)
+        w = which[k]
+        order = np.argsort(w, kind="stable")
+        sets, first = np.unique(w[order], return_index=True)
+        sums[sets] += np.add.reduceat(v[order], first, axis=0)
+
+    _stream_epochs(recording, idx, sf, q, filt, rand.ravel(), off, reduce=accumulate, pad=pad)
+    null = np.abs(sums / n).max(axis=(1, 2))
     p = float((1 + np.sum(null >= stat)) / (1 + n_null))
     mdu = float(np.quantile(null, 1 - alpha))
     needed = int(np.ceil(n * (mdu / target_uv) ** 2)) if target_uv else None
