@@ -25,6 +25,9 @@ REFLEX_MAX_LATENCY_MS = 100.0
 #: (Brown et al. 1991, doi:10.1093/brain/114.4.1891).
 STARTLE_MAX_LATENCY_MS = 120.0
 
+#: Seconds of a stimulus channel read at once.
+_STIM_CHUNK = 300.0
+
 _STIM_RX = re.compile(r"stim|trigger|trig\b|click|tap|sound|audit|somat|median|electric|photic|flash|startle|tone|noise",
                       re.I)
 
@@ -50,11 +53,21 @@ def stimuli_from_recording(recording, *, threshold=0.5, min_interval=0.2):
     for i, c in enumerate(recording.channels):
         if c.type != "stim":
             continue
-        x = recording.get_data([i])[0]
-        if not len(x) or np.ptp(x) <= 0:
+        # read in pieces (a day-long trigger channel is not held whole): range, then rising edges
+        step = max(2, int(_STIM_CHUNK * c.sfreq))
+        pieces = range(0, c.n_times, step)
+        lo_hi = [(lambda x: (x.min(), x.max()))(recording._read_channel(i, a, a + step)) for a in pieces]
+        if not lo_hi:
             continue
-        lvl = x.min() + threshold * np.ptp(x)
-        up = np.flatnonzero((x[1:] >= lvl) & (x[:-1] < lvl)) + 1
+        x_min, x_max = min(v[0] for v in lo_hi), max(v[1] for v in lo_hi)
+        if x_max - x_min <= 0:
+            continue
+        lvl = x_min + threshold * (x_max - x_min)
+        up = []
+        for a in pieces:  # each piece with the sample before it, so no edge is lost at a border
+            x = recording._read_channel(i, max(a - 1, 0), a + step)
+            up.append(np.flatnonzero((x[1:] >= lvl) & (x[:-1] < lvl)) + 1 + max(a - 1, 0))
+        up = np.concatenate(up)
         last = -np.inf
         for k in up:
             t = k / c.sfreq
