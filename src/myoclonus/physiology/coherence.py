@@ -167,15 +167,6 @@ def _spectra(x, nseg, n_per):
     return np.fft.rfft(x * np.hanning(n_per), axis=2)
 
 
-def _coh(Xa, Xb):
-    s_ab = np.mean(Xa * np.conj(Xb), axis=0)
-    s_aa = np.mean(np.abs(Xa) ** 2, axis=0)
-    s_bb = np.mean(np.abs(Xb) ** 2, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.abs(s_ab) ** 2 / (s_aa * s_bb)
-    return np.nan_to_num(c)
-
-
 def _runs(freqs, mask):
     out, start, prev = [], None, None
     for f, m in zip(freqs, mask):
@@ -287,28 +278,26 @@ def coherence(
     n_per = int(round(seglen * sfd))
     freqs = np.fft.rfftfreq(n_per, 1.0 / sfd)
     keep = (freqs >= fmin) & (freqs <= fmax)
-    # chunk by chunk (cores of whole segments): only the in-band spectra and the median rectified
-    # EMG of each segment are kept, so memory does not grow with the recording's rate or channels
+    # chunk by chunk (cores of whole segments), in two passes so that memory does not grow with the
+    # recording: the median rectified EMG of every segment first (which segments are tonic), then
+    # the in-band cross- and auto-spectra summed over the tonic segments of each pair
     a = int(round((tmin or 0.0) * sf))
     b = None if tmax is None else int(round(tmax * sf))
     lp_settle = _settle(sf, h_freq=lp) if q > 1 else 0.0
     kw = dict(start=a, stop=b, align=n_per)
-    chunks_m = _stream(recording, im, sf, q, emg, pad=_settle(sf, l_freq=emg_highpass, notch=(50.0, 60.0)) + lp_settle, **kw)
-    chunks_e = (_stream(recording, ie, sf, q, eeg, pad=_settle(sf, l_freq=max(0.5, fmin / 2), notch=(50.0, 60.0)) + lp_settle, **kw)
-                if ie else None)
-    Xm, Xe, med = [], [], []
-    for b0_, bm, d0, d1 in chunks_m:
-        k = (d1 - d0) // n_per  # whole segments in this core (a partial last one is dropped)
-        xm_c = bm[:, d0 - b0_ : d0 - b0_ + k * n_per]
-        Xm.append(_spectra(xm_c, k, n_per)[:, :, keep])
+    pad_m = _settle(sf, l_freq=emg_highpass, notch=(50.0, 60.0)) + lp_settle
+    pad_e = _settle(sf, l_freq=max(0.5, fmin / 2), notch=(50.0, 60.0)) + lp_settle
+
+    def segments(block, b0_, d0, d1):  # the whole segments of a core (a partial last one is dropped)
+        k = (d1 - d0) // n_per
+        return block[:, d0 - b0_ : d0 - b0_ + k * n_per], k
+
+    med = []
+    for b0_, bm, d0, d1 in _stream(recording, im, sf, q, emg, pad=pad_m, **kw):
+        xm_c, k = segments(bm, b0_, d0, d1)
         med.append(np.median(xm_c.reshape(len(nm), k, n_per), axis=2))
-        if chunks_e is not None:
-            e0, be, _, _ = next(chunks_e)
-            Xe.append(_spectra(be[:, d0 - e0 : d0 - e0 + k * n_per], k, n_per)[:, :, keep])
-    Xm = np.concatenate(Xm, axis=1) if Xm else np.zeros((len(nm), 0, int(keep.sum())), complex)
-    Xe = np.concatenate(Xe, axis=1) if Xe else None
     med = np.concatenate(med, axis=1) if med else np.zeros((len(nm), 0))
-    nseg = Xm.shape[1]
+    nseg = med.shape[1]
     if nseg < 10:
         return CoherenceResult(reason=f"fewer than 10 segments of {seglen:g} s ({nseg})", n_segments=nseg, **common)
     freqs = freqs[keep]
@@ -324,24 +313,36 @@ def coherence(
     n_used = active.sum(axis=1)
     cl = halliday_cl(nseg, alpha)
     inband = (freqs >= b0) & (freqs <= b1)
+    cm_list = [(a_, b_) for b_ in range(len(nm)) if n_used[b_] >= 10 for a_ in range(len(ne))]
+    im_list = [(a_, b_) for a_ in range(len(nm)) for b_ in range(a_ + 1, len(nm)) if (active[a_] & active[b_]).sum() >= 10]
+    nf = int(keep.sum())
+    # per pair: sum of Xa conj(Xb), |Xa|^2, |Xb|^2 over its segments (the means of _coh, times L)
+    acc = {pair: [np.zeros(nf, complex), np.zeros(nf), np.zeros(nf)] for pair in [("e",) + p for p in cm_list] + [("m",) + p for p in im_list]}
+    if acc:
+        chunks_e = _stream(recording, ie, sf, q, eeg, pad=pad_e, **kw) if cm_list else None
+        g = 0  # first segment of the chunk
+        for b0_, bm, d0, d1 in _stream(recording, im, sf, q, emg, pad=pad_m, **kw):
+            xm_c, k = segments(bm, b0_, d0, d1)
+            Xm = _spectra(xm_c, k, n_per)[:, :, keep]
+            Xe = None
+            if chunks_e is not None:
+                e0, be, _, _ = next(chunks_e)
+                Xe = _spectra(segments(be, e0, d0, d1)[0], k, n_per)[:, :, keep]
+            for (kind, a_, b_), (sab, saa, sbb) in acc.items():
+                use = active[b_, g : g + k] if kind == "e" else active[a_, g : g + k] & active[b_, g : g + k]
+                xa = (Xe[a_] if kind == "e" else Xm[a_])[use]
+                xb = Xm[b_][use]
+                sab += (xa * np.conj(xb)).sum(axis=0)
+                saa += (np.abs(xa) ** 2).sum(axis=0)
+                sbb += (np.abs(xb) ** 2).sum(axis=0)
+            g += k
     coh, cm_pairs, im_pairs, L = {}, [], [], {}
-    for b, nb in enumerate(nm):
-        if n_used[b] < 10:
-            continue
-        for a, na in enumerate(ne):
-            name = f"{na}|{nb}"
-            coh[name] = _coh(Xe[a][active[b]], Xm[b][active[b]])
-            cm_pairs.append(name)
-            L[name] = int(n_used[b])
-    for a in range(len(nm)):
-        for b in range(a + 1, len(nm)):
-            both = active[a] & active[b]
-            if both.sum() < 10:
-                continue
-            name = f"{nm[a]}|{nm[b]}"
-            coh[name] = _coh(Xm[a][both], Xm[b][both])
-            im_pairs.append(name)
-            L[name] = int(both.sum())
+    for (kind, a_, b_), (sab, saa, sbb) in acc.items():
+        name = f"{ne[a_]}|{nm[b_]}" if kind == "e" else f"{nm[a_]}|{nm[b_]}"
+        with np.errstate(invalid="ignore", divide="ignore"):
+            coh[name] = np.nan_to_num(np.abs(sab) ** 2 / (saa * sbb))
+        (cm_pairs if kind == "e" else im_pairs).append(name)
+        L[name] = int(n_used[b_]) if kind == "e" else int((active[a_] & active[b_]).sum())
 
     def summarize(names):
         if not names or not inband.any():
