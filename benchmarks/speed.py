@@ -98,7 +98,11 @@ t0 = time.perf_counter()
 exec(compile(sys.argv[3], 'step', 'exec'))
 dt = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({'seconds': dt, 'peak_rss_mb': ru.ru_maxrss / 1024.0, 'n_events': N_EVENTS, 'page_faults': ru.ru_minflt - f0}))
+# VmHWM: this process's own peak (ru_maxrss keeps the parent's peak across fork + exec: a parent that
+# has just written a benchmark file would inflate it)
+hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]
+peak = int(hwm[0].split()[1]) / 1024.0 if hwm else ru.ru_maxrss / 1024.0
+print(json.dumps({'seconds': dt, 'peak_rss_mb': peak, 'n_events': N_EVENTS, 'page_faults': ru.ru_minflt - f0}))
 """
 
 
