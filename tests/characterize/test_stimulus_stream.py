@@ -1,5 +1,6 @@
 """Stimulus channels are read in pieces: the same onsets as from the whole channel."""
 import numpy as np
+from _reads import spy_reads
 
 from myoclonus.characterize import stimulus
 from myoclonus.io import Recording
@@ -14,9 +15,7 @@ def test_stim_channel_read_in_pieces(monkeypatch):
     rec = Recording.from_array(np.vstack([x, np.zeros_like(x)]), sf, ["STI 014", "EMG R FDI"], ["stim", "emg"])
     whole = stimulus.stimuli_from_recording(rec, min_interval=0.0)
     monkeypatch.setattr(stimulus, "_STIM_CHUNK", 7.0)
-    reads = []
-    read = rec._read_channel
-    monkeypatch.setattr(rec, "_read_channel", lambda i, a, b: reads.append(min(b, x.size) - a) or read(i, a, b))
+    reads = spy_reads(monkeypatch, rec)
     pieces = stimulus.stimuli_from_recording(rec, min_interval=0.0)
     # every rising edge once (701 follows 700 without a fall, so it is not an edge)
     np.testing.assert_array_equal(np.round(whole.onset * sf), [50, 699, 1400, 2101, 5999])

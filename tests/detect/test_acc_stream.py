@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _reads import spy_reads
 
 from myoclonus.detect import detect_jerks
 from myoclonus.detect.acc import detect_acc_jerks, detect_acc_streamed
@@ -66,21 +67,13 @@ def test_short_sensor_is_detected_as_one_array():
 
 
 @pytest.mark.parametrize("chunk", [60.0, None])
-def test_detect_jerks_streams_accelerometers(chunk):
+def test_detect_jerks_streams_accelerometers(chunk, monkeypatch):
     a = _sensor(duration=400.0, seed=2)
     rng = np.random.default_rng(3)
     emg = rng.standard_normal((1, a.shape[1] * 5)) * 5.0  # 1000 Hz EMG, same 400 s
     rec = Recording.from_array([emg[0], *a], [1000.0, SF, SF, SF], ["EMG R FDI", "ACC R x", "ACC R y", "ACC R z"],
                                ["emg", "acc", "acc", "acc"])
-    spans = []
-    read = rec._read_channel
-
-    def spy(i, start, stop):  # the lengths of the accelerometer reads
-        if rec.channels[i].type == "acc":
-            spans.append((rec.channels[i].n_times if stop is None else stop) - start)
-        return read(i, start, stop)
-
-    rec._read_channel = spy
+    spans = spy_reads(monkeypatch, rec, types=("acc",))
     res = detect_jerks(rec, chunk_duration=chunk)
     if chunk is not None:  # never the whole 400 s sensor at once
         assert max(spans) <= int((chunk + 2 * 10.0) * SF) + 1

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from _helpers import EEG8
+from _reads import spy_reads
 
 from myoclonus.io import Recording
 from myoclonus.physiology import _common, back_average, beta_erd, bereitschaft, coherence
@@ -14,18 +15,6 @@ def sim():
     return simulate("cortical", duration=180, seed=1, rate=40, channels=EEG8 + ["EMG R FDI"])
 
 
-def _spy_reads(monkeypatch, rec):
-    spans = []
-    read = rec._read_channel
-
-    def spy(i, start, stop):
-        spans.append((rec.channels[i].n_times if stop is None else stop) - start)
-        return read(i, start, stop)
-
-    monkeypatch.setattr(rec, "_read_channel", spy)
-    return spans
-
-
 @pytest.mark.parametrize("q, kw", [(1, dict(l_freq=0.05, h_freq=5.0, order=2)),  # BP: slowest filter
                                    (4, dict(l_freq=3.0, h_freq=100.0, notch=(50.0, 60.0)))])  # JLBA
 def test_chunked_filtering_equals_whole(monkeypatch, q, kw):
@@ -35,7 +24,7 @@ def test_chunked_filtering_equals_whole(monkeypatch, q, kw):
     rec = Recording.from_array(x, sf, ["Cz", "C3"], ["eeg", "eeg"])
     whole = _filter(rec.get_data([0, 1]), sf, **kw)[:, ::q]
     monkeypatch.setattr(_common, "PHYS_CHUNK", 50.0)  # 8 chunks of 50 s
-    spans = _spy_reads(monkeypatch, rec)
+    spans = spy_reads(monkeypatch, rec)
     pad = _settle(sf, **kw)  # 124 s for the BP's 0.05 Hz high-pass, 10 s (the floor) for the JLBA's
     got = _filtered(rec, [0, 1], sf, q, lambda y: _filter(y, sf, **kw), pad=pad)
     assert got.shape == whole.shape
@@ -57,7 +46,7 @@ def test_physiology_chunked_equals_one_chunk(monkeypatch, sim):
     jerks = sim.truth.select("jerk", channel="EMG R FDI")
     one = dict(jlba=back_average(rec, jerks), coh=coherence(rec), erd=beta_erd(rec, jerks))
     monkeypatch.setattr(_common, "PHYS_CHUNK", 20.0)  # 9 chunks
-    spans = _spy_reads(monkeypatch, rec)
+    spans = spy_reads(monkeypatch, rec)
     many = dict(jlba=back_average(rec, jerks), coh=coherence(rec), erd=beta_erd(rec, jerks))
     # the longest overlap is the coherence EEG high-pass's (0.5 Hz: 23 s); never the whole 180 s
     assert max(spans) <= int((20.0 + 2 * 30.0) * rec.channels[0].sfreq) + 1 < rec.channels[0].n_times
@@ -81,7 +70,7 @@ def test_bereitschaft_reads_in_chunks(monkeypatch):
     rec = sim.recording
     one = bereitschaft(rec, sim.truth)
     monkeypatch.setattr(_common, "PHYS_CHUNK", 60.0)
-    spans = _spy_reads(monkeypatch, rec)
+    spans = spy_reads(monkeypatch, rec)
     many = bereitschaft(rec, sim.truth)
     assert max(spans) <= int((60.0 + 2 * 125.0) * rec.channels[0].sfreq) + 1 < rec.channels[0].n_times
     assert one.n_sweeps == many.n_sweeps > 0

@@ -2,6 +2,7 @@
 import base64
 
 import numpy as np
+from _reads import spy_reads
 
 from myoclonus import analyze
 from myoclonus.preprocess import bandpass
@@ -18,14 +19,8 @@ def test_viewer_payload_chunked_equals_whole(monkeypatch):
     res = analyze(sim.recording, report=False, physiology=False)
     rec = res.recording
     monkeypatch.setattr(viewer, "CHUNK", 7.0)  # 9 pieces per channel, bins straddling their borders
-    spans = []
     read = rec._read_channel
-
-    def spy(i, a, b):
-        spans.append((rec.channels[i].n_times if b is None else b) - a)
-        return read(i, a, b)
-
-    monkeypatch.setattr(rec, "_read_channel", spy)
+    spans = spy_reads(monkeypatch, rec)
     pay = viewer.viewer_payload(res, overview_bins=500, window=1.0, max_windows=5)
     sf = rec.channels[0].sfreq
     assert max(spans) <= int((7.0 + 2 * viewer.VIEW_PAD) * sf) + 1 < rec.channels[0].n_times
