@@ -76,9 +76,12 @@ def test_lane_plans(path, shape):
 
 
 def test_plan_covers_signal():
-    for n_ch, m, w in [(1, 10**6, 14881), (3, 204800, 2000), (1, 30000, 14881), (20, 5000, 100), (2, 500, None)]:
-        ch, a, own, n_steps = _iir._lane_plan(n_ch, m, w)
-        assert ch.size % _iir._GROUP == 0 or ch.size == n_ch
+    for n_ch, m, w, n_sec in [(1, 10**6, 14881, None), (3, 204800, 2000, None), (1, 30000, 14881, None),
+                              (20, 5000, 100, None), (2, 500, None, None), (1, 614418, 14881, 1), (1, 10**6, 14881, 4)]:
+        ch, a, own, n_steps = _iir._lane_plan(n_ch, m, w, n_sec)
+        if n_sec == 1:  # a short cascade: at most 8 stretches
+            assert 1 < int((a < m).sum()) <= _iir._SHORT_MAX_STRETCHES
+        assert ch.size % _iir._GROUP == 0 or ch.size == n_ch or (n_sec is not None and ch.size < _iir._GROUP)
         for c in range(n_ch):
             sel = (ch == c) & (a < m)
             owned = np.zeros(m, int)

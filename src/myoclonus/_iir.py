@@ -45,6 +45,16 @@ _GROUP = 16
 #: group of 16 lanes, and scalar by number of lanes (fewer lanes: less overlap of the recursions).
 _COST_VECTOR = 0.85
 _COST_SCALAR = {1: 3.1, 2: 2.4, 3: 2.1}
+#: A cascade this short (sections) is cut into at most _SHORT_MAX_STRETCHES stretches per channel:
+#: its few operations per step do not pay for the warm-up of more stretches and the memory traffic
+#: of a full group of lanes (the cost model above was measured on a 9-section notch). Measured with
+#: ``benchmarks/filter_speed.py --plans`` (one channel, 300 s at 2048 Hz; two runs, the machine's
+#: speed varying between them): the 50 Hz notch alone (1 section) takes 13.7 and 13.6 ns per sample
+#: in 8 stretches, 13.9 and 15.3 in 4 (the planner's choice with this cap: 11.7 and 15.8), 22.1 and
+#: 21.7 in 16 (its choice without); the band-pass (4 sections) and the 9-harmonic notch are fastest
+#: in 16.
+_SHORT_SECTIONS = 2
+_SHORT_MAX_STRETCHES = 8
 #: Residual of the warm-up transient relative to the signal, per dtype.
 _WARMUP_TOL = {np.dtype(np.float64): 1e-15, np.dtype(np.float32): 1e-9}
 
@@ -261,15 +271,19 @@ def _lanes_cost(n_real):
     return full * _GROUP * _COST_VECTOR + rem_cost, pad
 
 
-def _lane_plan(n_ch, m, w):
+def _lane_plan(n_ch, m, w, n_sec=None):
     """Lanes: per channel ``k`` stretches of ``n_steps`` pass positions, padded to whole groups.
 
     The first stretch of a channel starts at its true start, stretch ``q >= 1`` at
     ``n_steps + (q - 1) (n_steps - w) - w`` and owns its positions from step ``w`` on. ``k`` is
     chosen by a cost model: a group of :data:`_GROUP` lanes is vectorised, fewer lanes run scalar
-    (then dummy lanes may be cheaper). Returns ``(lane_ch, lane_a, lane_own, n_steps)``.
+    (then dummy lanes may be cheaper). A cascade of at most :data:`_SHORT_SECTIONS` sections
+    (``n_sec``) is cut into at most :data:`_SHORT_MAX_STRETCHES` stretches per channel. Returns
+    ``(lane_ch, lane_a, lane_own, n_steps)``.
     """
     k_max = 1 if w is None else max(1, _GROUP // n_ch)
+    if n_sec is not None and n_sec <= _SHORT_SECTIONS:
+        k_max = min(k_max, _SHORT_MAX_STRETCHES)
     best = None
     for k in range(1, k_max + 1):
         n_steps = m if k == 1 else -(-(m + (k - 1) * w) // k)
@@ -312,7 +326,7 @@ def _sosfiltfilt_numba(sos, x2, edge):
     head = np.empty((n_ch, max(edge, 1)), dtype)
     tail = np.empty((n_ch, max(edge, 1)), dtype)
     m = n + 2 * edge
-    ch, a, own, n_steps = _lane_plan(n_ch, m, w)
+    ch, a, own, n_steps = _lane_plan(n_ch, m, w, len(sos_t))
     n_sec = len(sos_t)
     # lanes in groups of whole channels: the in-place backward pass relies on every stretch of a
     # channel advancing in lockstep (see _cascade_pass)
