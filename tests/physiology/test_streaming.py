@@ -31,7 +31,7 @@ def test_chunked_filtering_equals_whole(monkeypatch, q, kw):
     # the edge transients have decayed below 1e-12 within the overlap; on a random walk of RMS ~30
     # (the filter's input) the difference stays under 1e-9 of the output RMS
     assert np.max(np.abs(got - whole)) <= 1e-9 * whole.std()
-    assert max(spans) <= int((50.0 + 2 * max(pad, _common.PHYS_PAD)) * sf) + 3  # overlaps rounded up
+    assert max(spans) <= int((50.0 + 2 * max(pad, _common.PHYS_PAD)) * sf) + 2 * q + 3  # overlaps rounded up
     # epochs cut chunk by chunk (centres at chunk borders and at the record's ends) = cut from the whole
     centres = np.array([5, 50 * 256 // q, 50 * 256 // q + 1, 100 * 256 // q - 1, whole.shape[1] - 6])
     cols = np.arange(-5, 6)
@@ -76,3 +76,18 @@ def test_bereitschaft_reads_in_chunks(monkeypatch):
     assert one.n_sweeps == many.n_sweeps > 0
     assert many.amplitude_uv == pytest.approx(one.amplitude_uv, rel=1e-6, abs=1e-6)
     assert many.p_value == one.p_value
+
+
+def test_epochs_longer_than_the_overlap(monkeypatch):
+    # a 30 s epoch window (more than the 10 s least overlap): the overlap grows to hold it
+    rng = np.random.default_rng(1)
+    sf = 100.0
+    x = rng.standard_normal((1, int(300 * sf)))
+    rec = Recording.from_array(x, sf, ["Cz"], ["eeg"])
+    monkeypatch.setattr(_common, "PHYS_CHUNK", 40.0)
+    cols = np.arange(-int(30 * sf), int(30 * sf) + 1)
+    centres = np.array([int(35 * sf), int(40 * sf), int(200 * sf)])
+    filt = lambda y: _filter(y, sf, l_freq=3.0, h_freq=30.0)  # noqa: E731
+    ep = _stream_epochs(rec, [0], sf, 1, filt, centres, cols)
+    whole = _filter(x, sf, l_freq=3.0, h_freq=30.0)
+    np.testing.assert_allclose(ep[:, 0, :], whole[0][centres[:, None] + cols[None, :]], rtol=0, atol=1e-9)

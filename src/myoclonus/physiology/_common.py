@@ -162,17 +162,15 @@ def _stream(recording, idx, sfreq, q, filt, *, start=0, stop=None, margin=0, ali
     put end to end are ``filt(whole)[:, ::q]`` (to the filters' settling).
     ``start``, ``stop``: the samples ``[start, stop)`` taken as the whole (decimated indices count
     from ``start``); ``chunk`` (s) defaults to :data:`PHYS_CHUNK`, ``pad`` (s, the filters' settling
-    time, :func:`_settle`) is at least :data:`PHYS_PAD`; cores start on multiples of ``align``
+    time, :func:`_settle`, at least :data:`PHYS_PAD`) is read beyond the margin; cores start on multiples of ``align``
     decimated samples (whole analysis segments per chunk).
     """
     chunk = PHYS_CHUNK if chunk is None else chunk
-    pad = max(PHYS_PAD, pad or 0.0)
+    margin = int(margin)
+    pad = max(PHYS_PAD, pad or 0.0) + (margin + 1) * q / sfreq  # settled beyond the margin too
     n = min(recording.channels[i].n_times for i in idx)
     stop = n if stop is None else min(int(stop), n)
     start = min(max(0, int(start)), stop)
-    margin = int(margin)
-    if margin * q > pad * sfreq:
-        raise ValueError(f"margin {margin} x {q} samples exceeds the {pad} s overlap")
     for lo, c0, c1, hi in plan_chunks(stop - start, sfreq, chunk, pad=pad, align=q * max(1, int(align))):
         g0 = max(c0 - margin * q, -(-lo // q) * q)  # first decimated sample of the block, >= lo
         g1 = min(c1 + margin * q, hi)
