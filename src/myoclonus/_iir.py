@@ -249,11 +249,17 @@ def _validate_sos(sos):
     return sos
 
 
+def _slowest_pole(sos):
+    """Largest pole radius of a second-order-section cascade (0 for an FIR cascade)."""
+    r = 0.0
+    for a1, a2 in np.atleast_2d(sos)[:, 4:6]:
+        r = max(r, float(np.max(np.abs(np.roots([1.0, a1, a2])))) if (a1 or a2) else 0.0)
+    return r
+
+
 def _warmup_length(sos, tol):
     """Samples for the slowest pole of ``sos`` to decay below ``tol`` (None if not stable)."""
-    r = 0.0
-    for a1, a2 in sos[:, 4:6]:
-        r = max(r, float(np.max(np.abs(np.roots([1.0, a1, a2])))) if (a1 or a2) else 0.0)
+    r = _slowest_pole(sos)
     if not np.isfinite(r) or r >= 1.0 - 1e-9:
         return None
     if r <= 0.0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal as sps
 
-from .._iir import sosfiltfilt
+from .._iir import _slowest_pole, sosfiltfilt
 from .._validate import MyoclonusUsageError, _validate_type
 from ..detect.stream import plan_chunks
 from ..events import Events
@@ -121,12 +121,10 @@ def _sos(sfreq, l_freq, h_freq, order):
 def _settle(sfreq, *, l_freq=None, h_freq=None, notch=None, order=4, tol=1e-12):
     """Seconds for the slowest pole of :func:`_filter`'s filters to decay below ``tol`` (the read
     overlap that makes chunked filtering equal whole-record filtering to ``tol``)."""
-    sos = _sos(sfreq, l_freq, h_freq, order)
-    poles = [] if sos is None else [np.roots([1.0, a1, a2]) for a1, a2 in sos[:, 4:6]]
-    for f0 in notch or ():
-        if f0 < sfreq / 2.0:
-            poles.append(np.roots(sps.iirnotch(f0, 30.0, fs=sfreq)[1]))
-    r = max([float(np.max(np.abs(p))) for p in poles if len(p)] or [0.0])
+    sos = [_sos(sfreq, l_freq, h_freq, order)]
+    sos += [sps.tf2sos(*sps.iirnotch(f0, 30.0, fs=sfreq)) for f0 in notch or () if f0 < sfreq / 2.0]
+    sos = [s for s in sos if s is not None]
+    r = _slowest_pole(np.vstack(sos)) if sos else 0.0
     return 0.0 if r <= 0.0 else float(np.log(tol) / np.log(min(r, 1.0 - 1e-12)) / sfreq)
 
 
@@ -206,11 +204,11 @@ def _stream_epochs(recording, idx, sfreq, q, filt, centres, cols, *, reduce=None
     return out
 
 
-def _filtered(recording, idx, sfreq, q, filt, *, mean=False, start=0, stop=None, pad=None):
+def _filtered(recording, idx, sfreq, q, filt, *, mean=False, pad=None):
     """All blocks of :func:`_stream` put end to end: ``(len(idx), n_dec)``, or ``(1, n_dec)`` with
     ``mean`` (channels averaged chunk by chunk)."""
     parts = [(b.mean(axis=0, keepdims=True) if mean else b)[:, d0 - b0 : d1 - b0]
-             for b0, b, d0, d1 in _stream(recording, idx, sfreq, q, filt, start=start, stop=stop, pad=pad)]
+             for b0, b, d0, d1 in _stream(recording, idx, sfreq, q, filt, pad=pad)]
     if not parts:
         return np.zeros((1 if mean else len(idx), 0))
     return np.concatenate(parts, axis=1)
