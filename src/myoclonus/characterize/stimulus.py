@@ -56,11 +56,11 @@ def stimuli_from_recording(recording, *, threshold=0.5, min_interval=0.2):
         # read in pieces (a day-long trigger channel is not held whole): range, then rising edges
         step = max(2, int(_STIM_CHUNK * c.sfreq))
         pieces = range(0, c.n_times, step)
-        lo_hi = [(lambda x: (x.min(), x.max()))(recording._read_channel(i, a, a + step)) for a in pieces]
-        if not lo_hi:
-            continue
-        x_min, x_max = min(v[0] for v in lo_hi), max(v[1] for v in lo_hi)
-        if x_max - x_min <= 0:
+        x_min, x_max = np.inf, -np.inf
+        for a in pieces:
+            x = recording._read_channel(i, a, a + step)
+            x_min, x_max = min(x_min, x.min()), max(x_max, x.max())
+        if not len(pieces) or x_max - x_min <= 0:
             continue
         lvl = x_min + threshold * (x_max - x_min)
         up = []

@@ -85,8 +85,8 @@ def viewer_payload(result, *, overview_bins=4000, max_channels=16, window=1.0, m
             y = filtered(i, c0, c1)
             k0, k1 = np.searchsorted(edges, [c0, c1 - 1], side="right") - 1
             starts = np.clip(edges[k0 : k1 + 1], c0, c1) - c0
-            np.minimum.at(mins, np.arange(k0, k1 + 1), np.minimum.reduceat(y, starts))
-            np.maximum.at(maxs, np.arange(k0, k1 + 1), np.maximum.reduceat(y, starts))
+            np.minimum(mins[k0 : k1 + 1], np.minimum.reduceat(y, starts), out=mins[k0 : k1 + 1])
+            np.maximum(maxs[k0 : k1 + 1], np.maximum.reduceat(y, starts), out=maxs[k0 : k1 + 1])
         peak = max(float(np.max(np.abs(mins))), float(np.max(np.abs(maxs))), 1e-9)
         b_min, s = _pack(np.concatenate([mins, maxs]))
         chans.append({"name": name, "minmax": b_min, "scale": s, "bins": int(nb), "peak": peak})
