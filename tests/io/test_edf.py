@@ -509,3 +509,39 @@ def test_reading_a_long_file_in_chunks_keeps_memory_flat(tmp_path):
     grown = resident_mb() - before
     assert size_mb > 30
     assert grown < size_mb / 4, (grown, size_mb)
+
+
+@pytest.mark.parametrize("fmt", ["edf", "bdf"])
+def test_compiled_read_equals_numpy_read(tmp_path, fmt, monkeypatch):
+    """The compiled one-pass conversion (numba) gives the NumPy path's values bit for bit, on slices
+    inside one record, across records and to the end, with an inverted physical range too."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(4)
+    x = [rng.standard_normal(2048 * 7 + 300) * 80.0, -np.cumsum(rng.standard_normal(700 + 33))]
+    path = write_edf(tmp_path / f"k.{fmt}", x, [2048, 100.0], ["EMG", "ACC"], physical_dims=["uV", "mg"])
+    cases = [(0, None), (5, 17), (2000, 2100), (2047, 2049), (1, 2048 * 3 + 5), (4097, None), (9, 9)]
+    with EdfReader(path) as edf:
+        edf.signals[1]["physical_min"], edf.signals[1]["physical_max"] = (edf.signals[1]["physical_max"],
+                                                                          edf.signals[1]["physical_min"])
+        got = {}
+        for mode in ("1", "0"):
+            monkeypatch.setenv("MYOCLONUS_NUMBA", mode)
+            got[mode] = [edf.read(i, a, b) for i in (0, 1) for a, b in cases
+                         if max(a, b or 0) <= edf.signals[i]["n_times"]]
+    assert len(got["1"]) == 10  # 7 slices of the EMG, 3 of the 800-sample ACC
+    for a, b in zip(got["1"], got["0"], strict=True):
+        assert a.dtype == b.dtype == np.float64
+        np.testing.assert_array_equal(a, b)
+    assert sum(v.size for v in got["1"]) > 20000 and got["1"][0][:100].std() > 10.0
+
+
+@pytest.mark.parametrize("name", list(REAL_FILES))
+def test_compiled_read_equals_numpy_read_real(name, monkeypatch):
+    pytest.importorskip("numba")
+    path = _real(name)
+    with EdfReader(path) as edf:
+        for i in range(len(edf.signals)):
+            monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
+            a = edf.read(i, 3, None)
+            monkeypatch.setenv("MYOCLONUS_NUMBA", "0")
+            np.testing.assert_array_equal(a, edf.read(i, 3, None))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._numba import njit, use_numba
 from .._validate import MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["EdfReader", "write_edf"]
@@ -56,6 +57,37 @@ _D2CFIX = "convert it to EDF+C first (e.g. in EDFbrowser: Tools > Convert EDF+D 
 # ----------------------------------------------------------------------------------------------
 def _text(raw):
     return raw.decode("latin-1").strip()
+
+
+
+@njit
+def _physical_nb(block, s0, s1, spr, bdf, dmin, k, pmin, out):  # pragma: no cover - compiled
+    """Samples ``[s0, s1)`` of a signal's record block as physical values into ``out``, in one pass.
+
+    ``block``: the ``(n_records, spr)`` int16 columns of an EDF signal, or the ``(n_records,
+    3 spr)`` uint8 columns of a BDF one (24-bit little-endian two's complement). Computes
+    ``(digital - dmin) * k + pmin`` in float64 with the operations and rounding of
+    :meth:`EdfReader.read`'s NumPy path (no fused multiply-add), without its three temporaries.
+    """
+    j = 0
+    r = s0 // spr
+    a = s0 - r * spr
+    while j < s1 - s0:
+        b = min(spr, a + (s1 - s0 - j))
+        row = block[r]
+        if bdf:
+            for i in range(a, b):
+                d = np.int32(row[3 * i]) | (np.int32(row[3 * i + 1]) << 8) | (np.int32(row[3 * i + 2]) << 16)
+                d = (d ^ 0x800000) - 0x800000
+                out[j] = (np.float64(d) - dmin) * k + pmin
+                j += 1
+        else:
+            for i in range(a, b):
+                out[j] = (np.float64(row[i]) - dmin) * k + pmin
+                j += 1
+        r += 1
+        a = 0
+    return out
 
 
 class EdfReader:
@@ -490,6 +522,17 @@ class EdfReader:
         r0, r1 = start // spr, -(-stop // spr)
         block = self._columns(sig["index"], r0, r1)
         s0, s1 = start - r0 * spr, stop - r0 * spr
+        dmin, dmax = sig["digital_min"], sig["digital_max"]
+        pmin, pmax = sig["physical_min"], sig["physical_max"]
+        if use_numba():  # one compiled pass, same arithmetic (bit for bit) as the NumPy lines below
+            # the output is allocated by NumPy, which asks for transparent huge pages on large arrays
+            # (numba's allocator does not: 7x the page faults, measured on the speed benchmark)
+            out = np.empty(s1 - s0, np.float64)
+            _physical_nb(np.asarray(block), s0, s1, spr, self.fmt == "bdf", float(dmin),
+                         float((pmax - pmin) / (dmax - dmin)), float(pmin), out)
+            del block
+            self._release(r0, r1)
+            return out
         if self.fmt == "edf":
             dig = block.reshape(-1)[s0:s1].astype(np.float64)
         else:
@@ -498,8 +541,6 @@ class EdfReader:
             dig = ((dig ^ 0x800000) - 0x800000).astype(np.float64)
         del block
         self._release(r0, r1)
-        dmin, dmax = sig["digital_min"], sig["digital_max"]
-        pmin, pmax = sig["physical_min"], sig["physical_max"]
         dig -= dmin
         dig *= (pmax - pmin) / (dmax - dmin)
         dig += pmin
