@@ -126,8 +126,15 @@ def _split_plan(path, resume, out, detect_kwargs, split_above):
     hours = sum(rec.channels[i].duration for i in idx) / 3600.0
     if hours <= split_above:
         return None
-    chunk = detect_kwargs.get("chunk_duration", 300.0)
+    chunk = _chunk_duration(detect_kwargs)
     return [(i, channel_plan(rec, i, chunk)) for i in idx]
+
+
+def _chunk_duration(detect_kwargs):
+    """Chunk length (s) of the detection: ``chunk_duration`` of ``detect_kwargs``, else the detector's own."""
+    from .detect.stream import CHUNK
+
+    return detect_kwargs.get("chunk_duration", CHUNK)
 
 
 def _task_qrs(path, detect_kwargs):
@@ -136,7 +143,7 @@ def _task_qrs(path, detect_kwargs):
 
     rec, _, params, _ = prepare_detection(read_recording(path, check=False), **detect_kwargs)
     log = []
-    qrs = _qrs_from_ecg_channels(rec, log, detect_kwargs.get("chunk_duration", 300.0)) if params["ecg"] is not False else None
+    qrs = _qrs_from_ecg_channels(rec, log, _chunk_duration(detect_kwargs)) if params["ecg"] is not False else None
     return qrs, log
 
 
@@ -195,7 +202,7 @@ def _task_finish(path, out, channels, qrs, resume, analyze_kwargs):
                     clog = [entry for part in parts for entry in part[1]]
                     results.append((join_chunks([p for p, _ in parts], stats, rec.channels[i].n_times), clog))
             det = assemble_detection(rec, idx, results, params, log, warns,
-                                     detect_kwargs.get("chunk_duration", 300.0))
+                                     _chunk_duration(detect_kwargs))
             kw["detection"] = det
             return analyze_one(path, out, resume=False, analyze_kwargs=kw)
     except Exception as err:
