@@ -207,7 +207,12 @@ def _cmd_info(args):
     print(f"Start:      {desc['meas_date'] or 'unknown'}")
     print(f"Duration:   {desc['duration_s']:.3f} s")
     print(f"Channels:   {desc['n_channels']}  (" + ", ".join(f"{n} {t}" for t, n in desc["channel_types"].items()) + ")")
-    print("Rates:      " + ", ".join(f"{r:g} Hz" for r in desc["sampling_rates_hz"]))
+    print("Rates:      " + (", ".join(f"{r:g} Hz" for r in desc["sampling_rates_hz"]) or "none (annotations only)"))
+    if desc.get("discontinuous"):
+        print(f"Segments:   {len(desc['segments'])} (discontinuous: {desc['recorded_duration_s']:.3f} s recorded; "
+              "gaps kept, each segment detected on its own)")
+        for k, sg in enumerate(desc["segments"]):
+            print(f"  {k + 1:>3}  {sg['onset_s']:10.3f} s  {sg['duration_s']:10.3f} s")
     if args.keep_identity and desc.get("identity"):
         print("Identity:   " + "; ".join(f"{k}={v}" for k, v in desc["identity"].items() if v))
     print()
