@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .._numba import njit, use_numba
-from .._validate import MAX_SECONDS, MAX_SFREQ, MyoclonusInputError, MyoclonusUsageError
+from .._validate import MAX_PHYSICAL, MAX_SECONDS, MAX_SFREQ, MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["EdfReader", "write_edf"]
 
@@ -306,10 +306,10 @@ class EdfReader:
                     f"has physical maximum == physical minimum ({pmin}) for signal {lab!r}; "
                     "its samples cannot be scaled"
                 )
-            if not math.isfinite(pmax - pmin):
+            if not max(abs(pmin), abs(pmax)) <= MAX_PHYSICAL:
                 self._fail(
-                    f"has a physical range from {pmin:g} to {pmax:g} for signal {lab!r}, too wide to "
-                    "scale its samples (fields 'physical minimum'/'physical maximum')", _CORRUPT_FIX
+                    f"has a physical range from {pmin:g} to {pmax:g} for signal {lab!r}, beyond +/-{MAX_PHYSICAL:g} "
+                    "(fields 'physical minimum'/'physical maximum')", _CORRUPT_FIX
                 )
             spr = spr_all[i]
             self.signals.append(

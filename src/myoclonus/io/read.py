@@ -22,6 +22,7 @@ import numpy as np
 
 from .._logging import logger, verbose
 from .._validate import (
+    MAX_PHYSICAL,
     MAX_SFREQ,
     MyoclonusError,
     MyoclonusInputError,
@@ -446,12 +447,13 @@ def _read_text(path, *, sfreq=None):
             f"'{path}': the time column gives a sampling rate of {rate:g} Hz, outside (0, {MAX_SFREQ:g}] Hz; "
             "the times are not in seconds? Give their unit in the column name ('time [ms]') or pass --sfreq."
         )
-    bad = np.argwhere(~np.isfinite(data))
+    bad = np.argwhere(~(np.abs(data) <= MAX_PHYSICAL))
     if bad.size:
         r, c = (int(v) for v in bad[0])
         raise MyoclonusInputError(
-            f"'{path}': column '{names[c]}' holds {data[r, c]} at data row {r + 1}; samples must be finite "
-            "numbers (myoclonus needs complete, evenly sampled data). Fill or cut out the missing samples."
+            f"'{path}': column '{names[c]}' holds {data[r, c]} at data row {r + 1}; samples must be finite numbers "
+            f"within +/-{MAX_PHYSICAL:g} (myoclonus needs complete, evenly sampled data). Fill or cut out the "
+            "missing samples, or correct the value."
         )
     types = _resolve_types(names, None, [None] * len(names))
     channels = []
