@@ -438,7 +438,7 @@ def _read_text(path, *, sfreq=None):
                 f"(0, {MAX_SFREQ:g}] Hz, but got {sfreq!r}."
             )
     if rate is None:
-        raise MyoclonusUsageError(
+        raise MyoclonusInputError(
             f"'{path}' has no time column and no sampling rate in its header. Give the rate: "
             "--sfreq HZ (CLI) or read_recording(path, sfreq=HZ)."
         )
