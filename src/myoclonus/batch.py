@@ -133,7 +133,7 @@ def _split_plan(path, resume, out, detect_kwargs, split_above):
     except Exception:  # analyze_one reports it
         return None
     hours = sum(rec.channels[i].duration for i in idx) / 3600.0
-    if hours <= split_above:
+    if hours <= split_above or rec.discontinuous:  # segments are detected one by one in analyze
         return None
     chunk = _chunk_duration(detect_kwargs)
     return [(i, channel_plan(rec, i, chunk)) for i in idx]
