@@ -39,7 +39,8 @@ Conventions (one definition each, used by the construction, the truth and the te
 * **Jerk amplitude**: RMS of the band-passed inserted stretch over its own span; it is
   ``A`` x the local background, ``A`` log-uniform over 2-100 (:data:`AMPLITUDE_X`). Truth
   measures: ``rms_uv``, ``snr_db`` (against ``rest_rms_uv``), ``local_snr_db`` (against the local
-  background, = 20 log10 A), ``category``, ``material``, ``peak_uv``.
+  background, = 20 log10 A), ``amplitude_x`` (A as drawn), ``background_uv`` (the local background),
+  ``category``, ``material``, ``peak_uv``.
 * **QRS amplitude** (:func:`qrs_amplitude`): peak-to-peak of the band-passed beat within
   +/- 50 ms of its R peak. A channel's QRS ratio is the median QRS amplitude of its beats over its
   ``rest_rms_uv``; ECG-heavy channels have a ratio >= 10 (:data:`ECG_HEAVY_X`).
@@ -117,8 +118,17 @@ QRS_HALF_WIDTH = 0.050
 BURST_EDGE = (0.001, 0.002)
 #: Cross-fade (s) where pieces of material are joined (equal-power, so the RMS does not dip).
 JOIN_FADE = 0.020
+#: Joins: below this (Hz) the slow part of a piece is offset to continue the previous piece and relaxes
+#: to its own level over JOIN_LF_RELAX s (no step at a join).
+JOIN_LF_HZ = 5.0
+JOIN_LF_RELAX = 0.5
+#: Plateau of a real burst: 20 ms band RMS within this range x the burst's median, for at least PLATEAU_MIN s.
+PLATEAU_RANGE = (0.5, 3.0)
+PLATEAU_MIN = 0.030
 #: Cross-fade (s) between burst plateaus in an activation pool.
 POOL_FADE = 0.005
+#: Quiet pieces louder than this x the median piece of their channel are not rest (dropped).
+REST_MAX_LEVEL = 1.5
 #: High-pass (Hz) of background material: removes the ADC offset and slow drift so joins make no step.
 BACKGROUND_HP = 0.5
 #: High-pass (Hz) of activation and tonic material: the only low-frequency content near a jerk is
@@ -205,8 +215,8 @@ def _hp(x, sfreq, f):
     return sps.sosfiltfilt(sos, np.asarray(x, float))
 
 
-def _lp(x, sfreq, f):
-    sos = sps.butter(4, f, "lowpass", fs=sfreq, output="sos")
+def _lp(x, sfreq, f, order=4):
+    sos = sps.butter(order, f, "lowpass", fs=sfreq, output="sos")
     return sps.sosfiltfilt(sos, np.asarray(x, float))
 
 
@@ -225,36 +235,57 @@ def _rc(n):
     return 0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / max(n, 1))
 
 
-def _join(pieces, n_fade):
-    """Concatenate pieces with equal-power cross-fades of ``n_fade`` samples."""
-    out = np.asarray(pieces[0], float).copy()
-    for p in pieces[1:]:
-        p = np.asarray(p, float)
-        f = min(n_fade, len(out) // 2, len(p) // 2)
-        if f < 1:
-            out = np.concatenate([out, p])
-            continue
-        w = _rc(f)
-        mid = out[-f:] * np.sqrt(1 - w) + p[:f] * np.sqrt(w)
-        out = np.concatenate([out[:-f], mid, p[f:]])
-    return out
+def _join(pieces, n_fade, sfreq=None):
+    """Concatenate pieces with equal-power cross-fades of ``n_fade`` samples.
+
+    With ``sfreq``, each piece is split at :data:`JOIN_LF_HZ` first: the upper part is cross-faded
+    as above; the slow part (drift, baseline) of each next piece is corrected to continue the level
+    and slope of the previous one, the correction relaxing to 0 over :data:`JOIN_LF_RELAX` s (raised
+    cosine), so a join adds no step, no kink and nothing in the EMG band.
+    """
+    if sfreq is None:
+        out = np.asarray(pieces[0], float).copy()
+        for p in pieces[1:]:
+            p = np.asarray(p, float)
+            f = min(n_fade, len(out) // 2, len(p) // 2)
+            if f < 1:
+                out = np.concatenate([out, p])
+                continue
+            w = _rc(f)
+            mid = out[-f:] * np.sqrt(1 - w) + p[:f] * np.sqrt(w)
+            out = np.concatenate([out[:-f], mid, p[f:]])
+        return out
+    lows = [_lp(p, sfreq, JOIN_LF_HZ, order=2) if len(p) > 30 else np.zeros(len(p)) for p in pieces]
+    highs = [np.asarray(p, float) - lo for p, lo in zip(pieces, lows)]
+    out_lo = lows[0].copy()
+    relax = int(JOIN_LF_RELAX * sfreq)
+    k = max(2, int(0.01 * sfreq))
+    for lo in lows[1:]:
+        f = min(n_fade, len(out_lo) // 2, len(lo) // 2)
+        a = out_lo[: len(out_lo) - f]
+        lo = lo.copy()
+        m = min(relax, len(lo))
+        i = np.arange(m)
+        # level and slope of the previous piece continued, relaxing to the new piece's own
+        d0 = a[-1] + (a[-1] - a[-k]) / (k - 1) - lo[0]
+        d1 = (a[-1] - a[-k]) / (k - 1) - (lo[k - 1] - lo[0]) / (k - 1)
+        lo[:m] += (d0 + d1 * i) * (1 - _rc(m))
+        out_lo = np.concatenate([a, lo])
+    return _join(highs, n_fade) + out_lo
 
 
-def _loop(pieces, n, rng, n_fade, *, shuffle=True):
-    """``n`` samples made of the pieces (random order and start offsets when ``shuffle``), joined."""
+def _loop(pieces, n, rng, n_fade, *, shuffle=True, sfreq=None):
+    """``n`` samples made of the pieces (random order, each from a random start in its first half, when
+    ``shuffle``), joined."""
     if not shuffle:
-        out = _join(pieces, n_fade)
-        return out[:n]
+        return _join(pieces, n_fade, sfreq)[:n]
     chosen, total = [], 0
-    first = True
     while total < n + n_fade * (len(chosen) + 1):
         p = pieces[int(rng.integers(len(pieces)))]
-        if first:  # start anywhere in the first piece
-            p = p[int(rng.integers(max(1, len(p) // 2))):]
-            first = False
+        p = p[int(rng.integers(max(1, len(p) // 2))):]  # from anywhere in its first half
         chosen.append(p)
         total += len(p) - n_fade
-    return _join(chosen, n_fade)[:n]
+    return _join(chosen, n_fade, sfreq)[:n]
 
 
 def _loguniform(rng, lo, hi):
@@ -405,11 +436,16 @@ def _rest_stretches(key, real):
     windows = _screen(x, fs, _rest_windows(key, real))
     xh = _hp(x, fs, BACKGROUND_HP)
     windows = [(a, b) for a, b in windows if b - a >= 0.5]
-    return tuple(xh[int(a * fs) : int(b * fs)] for a, b in windows), fs, tuple(windows)
+    pieces = [xh[int(a * fs) : int(b * fs)] for a, b in windows]
+    level = np.array([band_rms(p, fs) for p in pieces])
+    med = float(np.median(level))
+    keep = level <= REST_MAX_LEVEL * med
+    pieces = [p * (med / lv) for p, lv, k in zip(pieces, level, keep) if k]
+    return tuple(pieces), fs, tuple(w for w, k in zip(windows, keep) if k), tuple(med / level[keep])
 
 
 def rest_stretches(key, *, real=REAL):
-    """Quiet stretches of one background channel: (pieces, native sfreq, windows in s).
+    """Quiet stretches of one background channel.
 
     ``key``: ``emg_1``, ``emg`` (BioSPPy), ``veta_L``/``veta_R`` (veta_drt), ``myonset_L``/``myonset_R``
     (myonset bipolar derivations EXG1-EXG2 and EXG3-EXG4). Candidate windows: the quiet stretches of
@@ -419,7 +455,12 @@ def rest_stretches(key, *, real=REAL):
     every response on both hands (-0.6/+1.5 s: the response-locked bursts lie in the 400 ms before it, the
     movement transient of the press decays within about 1.5 s after it). Then :func:`_screen` removes
     unmarked activity and dropouts. Each piece is high-passed at :data:`BACKGROUND_HP` Hz (offset and
-    drift; nothing else is changed). Pieces shorter than 0.5 s are dropped.
+    drift). Pieces shorter than 0.5 s are dropped, and so are pieces whose band RMS exceeds
+    :data:`REST_MAX_LEVEL` x the median piece's (raised activity the screen let through, not rest).
+    Each kept piece is then scaled to the median piece's band RMS (gains 0.67-1.5: the level of a
+    quiet stretch varies a little between stretches, and a join must not make a level step).
+
+    Returns (pieces, native sfreq, windows in s, gains).
     """
     return _rest_stretches(key, str(real))
 
@@ -432,9 +473,9 @@ def rest_background(key, sfreq, n, rng=None, *, real=REAL):
     looped when the material is shorter than ``n``. Joins are equal-power cross-fades of
     :data:`JOIN_FADE` s.
     """
-    pieces, fs, _ = rest_stretches(key, real=real)
+    pieces, fs, _, _ = rest_stretches(key, real=real)
     pieces = [resample(p, fs, sfreq) for p in pieces]
-    out = _loop(pieces, n, rng, int(JOIN_FADE * sfreq), shuffle=rng is not None)
+    out = _loop(pieces, n, rng, int(JOIN_FADE * sfreq), shuffle=rng is not None, sfreq=sfreq)
     if len(out) < n:
         raise ValueError(f"rest material {key} holds {len(out) / sfreq:.1f} s, {n / sfreq:.1f} s asked")
     return out
@@ -446,23 +487,13 @@ ACTIVATION_SOURCES = ("veta_drt", "biosppy/emg_1", "myonset", "physionet_emgdb")
 
 def _threshold_bursts(x, fs, windows, k=5.0, merge=0.05, min_len=0.05):
     """Bursts of ``x`` inside ``windows`` (s): 20 ms band RMS above ``k`` x the median 20 ms RMS of x."""
-    y = emg_band(x, fs)
-    w = int(0.02 * fs)
-    env = np.sqrt(np.convolve(y**2, np.ones(w) / w, "same"))
+    env = _envelope(x, fs, 0.02)
     ref = np.median(env)
     out = []
     for a, b in windows:
         i0, i1 = int(a * fs), int(b * fs)
-        on = env[i0:i1] > k * ref
-        edges = np.flatnonzero(np.diff(np.r_[0, on.astype(int), 0]))
-        runs = [[s, e] for s, e in zip(edges[::2], edges[1::2])]
-        merged = []
-        for s, e in runs:
-            if merged and s - merged[-1][1] < merge * fs:
-                merged[-1][1] = e
-            else:
-                merged.append([s, e])
-        out += [((i0 + s) / fs, (i0 + e) / fs) for s, e in merged if e - s >= min_len * fs]
+        out += [((i0 + s0) / fs, (i0 + s1) / fs) for s0, s1 in _runs(env[i0:i1] > k * ref, int(merge * fs))
+                if s1 - s0 >= min_len * fs]
     return out
 
 
@@ -493,20 +524,49 @@ def _activation_plateaus(name, real):
         raise KeyError(name)
     out = []
     filt = {k: _hp(v, fs, MATERIAL_HP) for k, v in sig.items()}
+    env = {k: _envelope(v, fs, 0.02) for k, v in filt.items()}
     for c, a, b in spans:
-        d = b - a
-        out.append(filt[c][int((a + 0.1 * d) * fs) : int((b - 0.1 * d) * fs)])
+        i0, i1 = int(a * fs), int(b * fs)
+        e = env[c][i0:i1]
+        h = int(0.01 * fs)  # half the envelope window: the edge samples of a run may be past the burst
+        med = np.median(e)
+        lo, hi = PLATEAU_RANGE
+        for s0, s1 in _runs((e >= lo * med) & (e <= hi * med), int(0.005 * fs)):
+            if s1 - s0 - 2 * h >= PLATEAU_MIN * fs:
+                out.append(filt[c][i0 + s0 + h : i0 + s1 - h])
     return tuple(out), fs
+
+
+def _envelope(x, fs, window):
+    """Moving RMS (``window`` s, centred) of the band-passed ``x``."""
+    w = max(1, int(round(window * fs)))
+    return np.sqrt(np.convolve(emg_band(x, fs) ** 2, np.ones(w) / w, "same"))
+
+
+def _runs(mask, merge):
+    """[start, stop) runs of True in ``mask``, gaps shorter than ``merge`` samples bridged."""
+    edges = np.flatnonzero(np.diff(np.r_[0, np.asarray(mask, int), 0]))
+    out = []
+    for s0, s1 in zip(edges[::2], edges[1::2]):
+        if out and s0 - out[-1][1] < merge:
+            out[-1][1] = s1
+        else:
+            out.append([s0, s1])
+    return [(int(a), int(b)) for a, b in out]
 
 
 def activation_plateaus(name, *, real=REAL):
     """Plateau stretches of real bursts (native rate, high-passed at :data:`MATERIAL_HP` Hz).
 
-    ``veta_drt``: the central 80% of each of the 30 reviewed bursts (``emg_burst_reviewed``, on its
-    hand). ``biosppy/emg_1``: the central 80% of its activations (20 ms band RMS above 5x its median,
-    gaps < 50 ms merged, >= 50 ms, near 1.5, 15.5, 25.7 and 26.4 s). ``myonset``: the same rule in the
-    500 ms before each response, on the responding hand. ``physionet_emgdb``: the tonic needle EMG of
-    ``emg_healthy`` and ``emg_myopathy`` (whole records, minus the myopathy record's dropout).
+    Bursts: ``veta_drt``: the 30 reviewed bursts (``emg_burst_reviewed``, on its hand).
+    ``biosppy/emg_1``: its activations (20 ms band RMS above 5x its median, gaps < 50 ms merged,
+    >= 50 ms, near 1.5, 15.5, 25.7 and 26.4 s). ``myonset``: the same rule in the 500 ms before each
+    response, on the responding hand. The plateaus of a burst are the stretches where its 20 ms band
+    RMS stays within :data:`PLATEAU_RANGE` (0.5-3x) the burst's median 20 ms RMS (dips and spikes
+    < 5 ms bridged), minus 10 ms at each end (half the RMS window), at least :data:`PLATEAU_MIN` s
+    long: the rise, the decay, the pauses and the isolated large spikes of a burst are left out.
+    ``physionet_emgdb``: the tonic needle EMG of ``emg_healthy`` and ``emg_myopathy`` (whole records,
+    minus the myopathy record's dropout at 16.6-17.3 s).
     Returns (pieces, native sfreq).
     """
     return _activation_plateaus(name, str(real))
@@ -518,7 +578,7 @@ def _activation_pool(name, sfreq, real):
     parts = []
     for p in pieces:
         q = resample(p, fs, sfreq)
-        r = band_rms(q, sfreq)
+        r = np.median(_envelope(q, sfreq, 0.02))
         if r > 0 and len(q) > 4:
             parts.append(q / r)
     pool = _join(parts, int(POOL_FADE * sfreq))
@@ -528,7 +588,8 @@ def _activation_pool(name, sfreq, real):
 
 
 def activation_pool(name, sfreq, *, real=REAL):
-    """The plateaus of ``name`` at ``sfreq``, each scaled to unit band RMS, joined with 5 ms cross-fades.
+    """The plateaus of ``name`` at ``sfreq``, each scaled to a unit median 20 ms band RMS, joined with 5 ms
+    cross-fades.
 
     Returns (pool, its 10 ms band-RMS envelope, the envelope's median).
     """
@@ -593,7 +654,7 @@ def _tonic_pieces(name, real):
         fs = 2048.0
         pieces = [resample(p, f, fs) for nm in ("veta_drt", "myonset") for p, f in [(q, _activation_plateaus(nm, real)[1])
                   for q in _activation_plateaus(nm, real)[0]]]
-        return tuple(p / band_rms(p, fs) for p in pieces if len(p) > 0.03 * fs), fs
+        return tuple(p / np.median(_envelope(p, fs, 0.02)) for p in pieces if len(p) > 0.03 * fs), fs
     else:
         raise KeyError(name)
     xh = _hp(x, fs, MATERIAL_HP)
@@ -608,7 +669,7 @@ def tonic_pieces(name, *, real=REAL):
     needle EMG of a gentle sustained dorsiflexion. ``biosppy/emg (weak tonic)``: 35.5-41 and 50.5-57.5 s
     of ``emg.txt``. ``biosppy/emg_1 (contraction)``: the strong contraction of ``emg_1.txt``
     (15.6-16.9 s; looped in use). ``veta_drt+myonset (burst plateaus)``: a surface "tonic" made by
-    joining the real burst plateaus of both (each scaled to unit band RMS) with cross-fades; said so
+    joining the real burst plateaus of both (each scaled to a unit median 20 ms band RMS) with cross-fades; said so
     in every table, since no real sustained surface contraction of that length is in the material.
     """
     return _tonic_pieces(name, str(real))
@@ -618,7 +679,7 @@ def tonic_component(name, sfreq, n, rng, *, real=REAL):
     """``n`` samples of tonic material at ``sfreq``: pieces in random order, looped, joined (unit band RMS)."""
     pieces, fs = tonic_pieces(name, real=real)
     pieces = [resample(p, fs, sfreq) for p in pieces]
-    out = _loop(pieces, n, rng, int(JOIN_FADE * sfreq))
+    out = _loop(pieces, n, rng, int(JOIN_FADE * sfreq))  # high-passed at 10 Hz: no slow part to carry
     return out / band_rms(out, sfreq)
 
 
@@ -723,6 +784,9 @@ class Case:
 
     ``family``: ``rest``, ``jerks``, ``ecg`` or ``tonic``. ``info``: per channel, ``rest_rms_uv``,
     and ``qrs_ratio`` (ECG), ``tonic_x`` and ``control_start`` (tonic: silences end before it).
+    ``components``: with ``keep=True``, per channel the arrays the signal is the sum of (``rest``,
+    ``tonic`` (before gating), ``gain``, ``bursts``, ``artifacts``: signal = rest + tonic * gain +
+    bursts + artifacts), for checking the construction; else empty.
     """
 
     name: str
@@ -731,6 +795,7 @@ class Case:
     recording: Recording
     truth: Events
     info: dict = field(default_factory=dict)
+    components: dict = field(default_factory=dict)
 
     @property
     def sfreq(self):
@@ -774,8 +839,8 @@ class _Builder:
         rms = _local_band_rms(tmp, self.fs, i0, i1)
         self.jerks.append(dict(onset=i0 / self.fs, duration=len(unit) / self.fs, rms_uv=rms,
                                snr_db=20 * np.log10(rms / self.rest_rms), local_snr_db=20 * np.log10(rms / bg),
-                               background_uv=bg, peak_uv=float(np.abs(burst).max()), category=category,
-                               material=material, **extra))
+                               background_uv=bg, amplitude_x=amp_x, peak_uv=float(np.abs(burst).max()),
+                               category=category, material=material, **extra))
         return burst
 
     def add_artifact(self, i0, wave):
@@ -809,20 +874,22 @@ def _rng(seed, name):
     return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
 
 
-def _case(name, family, source, builders, sfreq, info, extra_channels=()):
+def _case(name, family, source, builders, sfreq, info, extra_channels=(), keep=False):
     data = [b.signal() for b in builders] + [x for _, x, _ in extra_channels]
     names = [b.name for b in builders] + [nm for nm, _, _ in extra_channels]
     types = ["emg"] * len(builders) + [t for _, _, t in extra_channels]
     rec = Recording.from_array(data, sfreq, names, types, source={"benchmark": "realmaterial", "case": name})
     truth = Events.concatenate([b.truth() for b in builders])
-    return Case(name, family, source, rec, truth, info)
+    comp = {b.name: dict(rest=b.rest, tonic=b.tonic, gain=b.gain, bursts=b.bursts, artifacts=b.artifacts)
+            for b in builders} if keep else {}
+    return Case(name, family, source, rec, truth, info, comp)
 
 
 def _ch_names(keys):
     return ["EMG" if len(keys) == 1 else f"EMG {k.split('_')[-1]}" for k in keys]
 
 
-def rest_case(bg, sfreq, *, duration=None, real=REAL):
+def rest_case(bg, sfreq, *, duration=None, real=REAL, keep=False):
     """Real rest EMG only: the quiet stretches of ``bg`` joined in order (truncated to ``duration`` s).
 
     With two channels both are cut to the shorter one's length.
@@ -830,13 +897,13 @@ def rest_case(bg, sfreq, *, duration=None, real=REAL):
     keys = REST_SOURCES[bg]
     avail = []
     for key in keys:
-        pieces, fs, _ = rest_stretches(key, real=real)
+        pieces, fs, _, _ = rest_stretches(key, real=real)
         avail.append(sum(len(p) for p in pieces) / fs - JOIN_FADE * (len(pieces) - 1))
     total = min(avail) if duration is None else min(min(avail), duration)
     n = int(total * sfreq) - 1
     builders = [_Builder(nm, sfreq, rest_background(k, sfreq, n, None, real=real)) for k, nm in zip(keys, _ch_names(keys))]
     name = f"rest {bg} {sfreq:g} Hz"
-    return _case(name, "rest", bg, builders, sfreq, {b.name: {"rest_rms_uv": b.rest_rms} for b in builders})
+    return _case(name, "rest", bg, builders, sfreq, {b.name: {"rest_rms_uv": b.rest_rms} for b in builders}, keep=keep)
 
 
 def _schedule(t0, t_end, place):
@@ -846,7 +913,7 @@ def _schedule(t0, t_end, place):
         t = place(t)
 
 
-def jerk_case(bg, material, sfreq, duration, seed, *, real=REAL, waves=True):
+def jerk_case(bg, material, sfreq, duration, seed, *, real=REAL, waves=True, keep=False):
     """Jerks of real ``material`` in real rest ``bg``: plain, with a movement wave, with an electrode step
     inside, and free electrode steps (artefact truth, ``reason`` ``electrode_step``).
 
@@ -898,10 +965,10 @@ def jerk_case(bg, material, sfreq, duration, seed, *, real=REAL, waves=True):
 
         _schedule(0.5, duration - 1.0 - 0.5, place)
     return _case(name, "jerks", f"{bg} + {material}", builders, sfreq,
-                 {b.name: {"rest_rms_uv": b.rest_rms} for b in builders})
+                 {b.name: {"rest_rms_uv": b.rest_rms} for b in builders}, keep=keep)
 
 
-def ecg_case(bg, material, sfreq, duration, seed, *, heavy, ecg_channel=False, real=REAL):
+def ecg_case(bg, material, sfreq, duration, seed, *, heavy, ecg_channel=False, real=REAL, keep=False):
     """Real ECG beats (:func:`ecg_beats`) added to real rest ``bg``, with jerks of real ``material``.
 
     ``heavy``: one bool per background channel: QRS ratio log-uniform in :data:`QRS_X_HEAVY` when
@@ -967,10 +1034,10 @@ def ecg_case(bg, material, sfreq, duration, seed, *, heavy, ecg_channel=False, r
     if ecg_channel:
         r_amp = np.median([beat[r] for beat, r in beats])
         extra = (("ECG", unit * (1000.0 / r_amp), "ecg"),)
-    return _case(name, "ecg", f"{bg} + {material} + biosppy/ecg", builders, sfreq, info, extra)
+    return _case(name, "ecg", f"{bg} + {material} + biosppy/ecg", builders, sfreq, info, extra, keep=keep)
 
 
-def tonic_case(bg, tonic, material, sfreq, duration, seed, *, real=REAL):
+def tonic_case(bg, tonic, material, sfreq, duration, seed, *, real=REAL, keep=False):
     """Real tonic EMG (:func:`tonic_component`) over real rest ``bg``, with silent periods.
 
     Per channel the tonic band RMS is :data:`TONIC_X` (log-uniform) x the resting RMS. From 1 s to
@@ -1023,7 +1090,7 @@ def tonic_case(bg, tonic, material, sfreq, duration, seed, *, real=REAL):
 
         _schedule(1.0, control - 1.0, place)
         builders.append(b)
-    return _case(name, "tonic", f"{tonic} over {bg}", builders, sfreq, info)
+    return _case(name, "tonic", f"{tonic} over {bg}", builders, sfreq, info, keep=keep)
 
 
 #: The set: (family, arguments). Rates never exceed the lowest native rate of the material used.
