@@ -123,32 +123,96 @@ def is_ecg_like(filt, sfreq, peaks, *, min_beats=8, max_rr_cv=0.2, min_corr=0.6,
     return bool(ok), stats
 
 
-def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None):
-    """Subtract the median QRS template (fitted in scale per beat) from a band-passed EMG.
+#: Largest shift (s) of a beat against the template when aligning them (the R peak is placed at the
+#: largest band-passed sample, which jitters by a sample or two between beats).
+ALIGN = 0.002
+
+
+def _fractional(tt, delta):
+    """``tt`` delayed by ``delta`` samples (linear interpolation; zero outside)."""
+    k = np.arange(tt.size, dtype=float)
+    return np.interp(k - delta, k, tt, left=0.0, right=0.0)
+
+
+def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None,
+                      return_residual=False, notched=None, notched_template=None):
+    """Subtract the median QRS template, aligned and scaled per beat, from a band-passed EMG.
 
     The template is the sample-wise median of all beats, so occasional jerks coinciding with a beat do
-    not enter it; each beat is scaled by its least-squares gain clipped to ``scale_range`` (a jerk
-    inside a beat cannot inflate the gain much), so the jerk survives the subtraction. ``template``
-    (from an earlier call, e.g. on the channel's statistics sample) is used instead of the median of
-    these beats.
+    not enter it. Each beat is aligned with it to a fraction of a sample (the lag of the largest
+    cross-correlation within :data:`ALIGN` s, refined by a parabola through its neighbours) and
+    scaled by its least-squares gain clipped to ``scale_range`` (a jerk inside a beat cannot inflate
+    the gain much), so the jerk survives the subtraction (Mak et al. 2010,
+    doi:10.1016/j.medengphy.2010.05.007). ``template`` (from an earlier call, e.g. on the channel's
+    statistics sample) is used instead of the median of these beats.
+
+    With ``notched`` (the same EMG before the band-pass), the same beats, with the alignment and gain
+    found in the band, are subtracted from it too, using ``notched_template`` (the median of its
+    beats, each with its linear trend removed, when None): the onsets refined on the unfiltered EMG
+    (:mod:`.edges`) then do not see the QRS either.
 
     Returns
     -------
     cleaned : ndarray, same shape as ``filt``
     template : ndarray
+    residual_var : ndarray
+        With ``return_residual``: the robust per-sample variance of the beats about the aligned,
+        scaled template (uV^2; window from R - ``window[0]``), i.e. what a subtracted QRS leaves,
+        background included.
     """
     pre, post = int(window[0] * sfreq), int(window[1] * sfreq)
-    idx, seg = _segments(filt, peaks, pre, post)
+    L = max(1, int(round(ALIGN * sfreq)))
     out = np.array(filt, dtype=np.float64, copy=True)
+    idx, seg = _segments(filt, peaks, pre + L, post + L)
     if len(idx) == 0:
-        return out, np.zeros(pre + post)
-    tmpl = np.median(seg, axis=0) if template is None else np.asarray(template, float)
+        extra = [None] if return_residual else []
+        if notched is not None:
+            extra += [np.array(notched, dtype=np.float64, copy=True), notched_template]
+        return (out, np.zeros(pre + post), *extra)
+    core = seg[:, L:L + pre + post]
+    tmpl = np.median(core, axis=0) if template is None else np.asarray(template, float)
     taper = np.ones(pre + post)
     nt = max(1, int(0.01 * sfreq))
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, nt))
     taper[:nt], taper[-nt:] = ramp, ramp[::-1]
     tt = tmpl * taper
-    gain = np.clip(seg @ tt / (tt @ tt + 1e-12), *scale_range)
+    # cross-correlation of each beat with the template at lags -L..L (samples)
+    lags = np.arange(-L, L + 1)
+    xc = np.stack([seg[:, L + k:L + k + pre + post] @ tt for k in lags], axis=1)
+    j = np.clip(np.argmax(xc, axis=1), 1, 2 * L - 1)
+    r = np.arange(len(idx))
+    y0, y1, y2 = xc[r, j - 1], xc[r, j], xc[r, j + 1]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den < 0, 0.5 * (y0 - y2) / np.where(den < 0, den, -1.0), 0.0)
+    delta = lags[j] + np.clip(frac, -1.0, 1.0)
+    shifted = np.stack([_fractional(tt, d) for d in delta])
+    gain = np.clip(np.einsum("ij,ij->i", core, shifted) / (np.einsum("ij,ij->i", shifted, shifted) + 1e-12),
+                   *scale_range)
+    model = gain[:, None] * shifted
     cols = idx[:, None] + np.arange(-pre, post)[None, :]
-    np.subtract.at(out, cols.ravel(), (gain[:, None] * tt[None, :]).ravel())
-    return out, tmpl
+    np.subtract.at(out, cols.ravel(), model.ravel())
+    extra = []
+    if return_residual:
+        resid = core - model
+        extra.append((1.4826 * np.median(np.abs(resid), axis=0)) ** 2)
+    if notched is not None:
+        extra += list(_subtract_notched(notched, idx, pre, post, taper, gain, delta, notched_template))
+    return (out, tmpl, *extra) if extra else (out, tmpl)
+
+
+def _subtract_notched(notched, idx, pre, post, taper, gain, delta, template):
+    """The beats at ``idx`` (alignment ``delta``, ``gain`` from the band) subtracted from the notched EMG.
+
+    Returns the cleaned copy and the template used (median of the detrended beats when None).
+    """
+    out = np.array(notched, dtype=np.float64, copy=True)
+    cols = idx[:, None] + np.arange(-pre, post)[None, :]
+    if template is None:
+        seg = notched[cols]
+        ramp = np.linspace(0.0, 1.0, pre + post)[None, :]
+        seg = seg - seg[:, :1] - (seg[:, -1:] - seg[:, :1]) * ramp  # each beat's linear trend removed
+        template = np.median(seg, axis=0)
+    tt = np.asarray(template, float) * taper
+    model = gain[:, None] * np.stack([_fractional(tt, d) for d in delta])
+    np.subtract.at(out, cols.ravel(), model.ravel())
+    return out, template
