@@ -34,7 +34,7 @@ from .bursts import (
     slow_rise_glr,
 )
 from .classify import classify_bursts
-from .ecg import detect_qrs, subtract_template
+from .ecg import qrs_in_emg, subtract_template
 from .edges import directional_band, refine_directional
 from .measures import finish_chunk, pack_events
 from .params import DetectionParams
@@ -75,6 +75,24 @@ def flank_rms(cs2, on, off, sfreq, *, window=0.1, side="min"):
     return np.minimum(pre, post) if side == "min" else np.maximum(pre, post)
 
 
+def burst_tests(cs2, on, off, base, sfreq, *, tail, k_burst, burst_window, k_flank, flank_window, flank_side,
+                min_duration):
+    """Which bursts ``[on, off)`` pass the amplitude tests.
+
+    A burst is kept when it lasts at least ``min_duration`` s and its RMS over at least
+    ``burst_window`` s (centred on it: brief fluctuations of a tonic background do not keep their
+    amplitude over it, a jerk does) reaches ``k_burst * tail`` x the background ``base`` at its onset
+    and ``k_flank`` x the EMG on its ``flank_side`` (:func:`flank_rms`).
+    """
+    n = cs2.size - 1
+    half = np.maximum(int(round(burst_window * sfreq)) - (off - on), 0) // 2
+    rms = segment_rms(cs2, np.maximum(on - half, 0), np.minimum(off + half, n))
+    keep = ((off - on) >= min_duration * sfreq) & (rms >= k_burst * tail * base[on])
+    if k_flank:
+        keep &= rms >= k_flank * flank_rms(cs2, on, off, sfreq, window=flank_window, side=flank_side)
+    return keep
+
+
 def _kept_bursts(filt, sfreq, cs2, s, e, pk, level, *, tail, k_burst, burst_window, k_flank, flank_window, flank_side,
                  min_duration, refractory, gap, refine_search, edge, edges, base=None):
     """Refined edges of the hysteresis segments ``s, e`` (peaks ``pk``) that pass the burst tests.
@@ -96,14 +114,9 @@ def _kept_bursts(filt, sfreq, cs2, s, e, pk, level, *, tail, k_burst, burst_wind
     on, off = merge_close(on, off, gap)
     if not len(on):
         return on, off
-    base = level if base is None else base
-    # burst RMS over at least `burst_window` (centred on the burst): brief fluctuations of a
-    # tonic background do not keep their amplitude over it, a jerk does
-    half = np.maximum(int(round(burst_window * sfreq)) - (off - on), 0) // 2
-    rms = segment_rms(cs2, np.maximum(on - half, 0), np.minimum(off + half, n))
-    keep = ((off - on) >= 0.5 * min_duration * sfreq) & (rms >= k_burst * tail * base[on])
-    if k_flank:
-        keep &= rms >= k_flank * flank_rms(cs2, on, off, sfreq, window=flank_window, side=flank_side)
+    keep = burst_tests(cs2, on, off, level if base is None else base, sfreq, tail=tail, k_burst=k_burst,
+                       burst_window=burst_window, k_flank=k_flank, flank_window=flank_window, flank_side=flank_side,
+                       min_duration=0.5 * min_duration)
     ne = int(round(edge * sfreq))
     if edges[0]:
         keep &= on >= ne
@@ -168,7 +181,7 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
     raw, fs, fe, _ = flat_stretches(raw, sfreq)
     if stats["flat"]:
         info.update(noise_floor_uv=0.0, threshold_on_uv=0.0, threshold_off_uv=0.0, n_steps=0)
-        rows = [(0, n, "artifact", "flat", "", 0.0)]
+        rows = [(0, n, "artifact", "flat", "", 0.0, np.inf)]
         return finish_chunk(pack_events(rows, raw, raw, sfreq, 0.0, p.k_on, info, None), raw, sfreq, core, edges)
     z = np.zeros(0, int)
     cs, ce = apply_clipping(raw, sfreq, clip) if clip is not None else (z, z)
@@ -190,8 +203,8 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
     cs2 = energy_cumsum(filt)
     on, off, kinds = _bursts(filt, notched, env, sfreq, p, level, cs2, floor, tail, edges)
     # ---------------------------------------------------------------- artefact evidence
-    rows = [(a, b, "artifact", "saturation", "", 0.0) for a, b in zip(cs, ce)]
-    rows += [(a, b, "artifact", "flat", "", 0.0) for a, b in zip(fs, fe)]
+    rows = [(a, b, "artifact", "saturation", "", 0.0, np.inf) for a, b in zip(cs, ce)]
+    rows += [(a, b, "artifact", "flat", "", 0.0, np.inf) for a, b in zip(fs, fe)]
     reasons = np.full(len(on), "", dtype=object)
     flags = np.full(len(on), "", dtype=object)
     penalty = np.zeros(len(on))
@@ -203,12 +216,13 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
         kinds[reasons != ""] = "artifact"
         drop = reasons == "saturation"  # reported once, as the saturated stretch itself
         on, off, kinds, reasons, flags, penalty = (v[~drop] for v in (on, off, kinds, reasons, flags, penalty))
-    rows += list(zip(on, off, kinds, reasons, flags, penalty))
+    cap = rise_cap(filt, sfreq, on, off, kinds, level, p)
+    rows += list(zip(on, off, kinds, reasons, flags, penalty, cap))
     # electrode steps that no burst explains: artifacts of their own
     if len(steps):
         lone = ~_near(steps, on, off, int(round(0.005 * sfreq)))
         w = max(2, int(round(0.002 * sfreq)))
-        rows += [(int(t), int(t) + w, "artifact", "electrode_step", "", 0.0) for t in steps[lone]]
+        rows += [(int(t), int(t) + w, "artifact", "electrode_step", "", 0.0, np.inf) for t in steps[lone]]
     # ---------------------------------------------------------------- silent periods
     sp = None
     if p.silent_periods:
@@ -221,6 +235,25 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
             sp = tuple(v[~bad] for v in sp)
     out = pack_events(rows, filt, cs2, sfreq, level, p.k_on, info, sp)
     return finish_chunk(out, filt, sfreq, core, edges)
+
+
+def rise_cap(filt, sfreq, on, off, kinds, level, p):
+    """Upper bound of each burst's confidence logit from the evidence of an abrupt rise.
+
+    A jerk of at least ``slow_rise_min_duration`` is capped at ``-(g + rise_evidence)``, where ``g``
+    is the log-likelihood ratio of a gradual over an abrupt rise (:func:`~.bursts.slow_rise_glr`):
+    it reaches a confidence of 0.5 only when the abrupt rise is ``rise_evidence`` log-units more
+    likely (Shibasaki & Hallett 2005, doi:10.1002/mus.20234: myoclonic bursts rise in a few ms,
+    voluntary ones over tens of ms). Other events: no cap (+inf).
+    """
+    cap = np.full(len(on), np.inf)
+    if p.rise_evidence is None or not len(on):
+        return cap
+    cand = np.flatnonzero((kinds == "jerk") & ((off - on) >= p.slow_rise_min_duration * sfreq))
+    if cand.size:
+        g = slow_rise_glr(filt, sfreq, on[cand], off[cand], level[on[cand]])
+        cap[cand] = np.where(np.isfinite(g), -(g + p.rise_evidence), np.inf)
+    return cap
 
 
 def _near(t, on, off, g):
@@ -259,7 +292,7 @@ def filtered_channel(raw, sfreq, p, stats, qrs):
             peaks = np.zeros(0, int) if qrs is None else np.asarray(qrs, int)
             peaks = peaks[(peaks >= 0) & (peaks < n)]
         else:
-            peaks = detect_qrs(raw, sfreq, ref=stats["qrs_ref"])
+            peaks, _, _ = qrs_in_emg(raw, sfreq, template=stats["qrs_shape"], threshold=stats["qrs_ref"])
         if len(peaks):
             filt, _, notched, _ = subtract_template(filt, sfreq, peaks, template=stats["template"], notched=notched,
                                                     notched_template=stats["notched_template"])
@@ -290,6 +323,13 @@ def _bursts(filt, notched, env, sfreq, p, level, cs2, floor, tail, edges):
     if len(on) and p.ramp_fit:
         on, off = refine_directional(notched, sfreq, on, off, _peaks_in(filt, on, off), level[on], sos,
                                      search=p.refine_search, ramp_search=p.ramp_search)
+        # the refined edges are precise to 1-2 ms: a burst under 80% of the shortest jerk is not one
+        # (an isolated motor-unit potential of a resting muscle lasts 5-8 ms); the amplitude tests
+        # hold on the refined extent too
+        keep = burst_tests(cs2, on, off, level, sfreq, tail=tail, k_burst=p.k_burst, burst_window=p.burst_window,
+                           k_flank=p.k_flank, flank_window=p.flank_window, flank_side="min",
+                           min_duration=MIN_DURATION_FRACTION * p.min_duration)
+        on, off = on[keep], off[keep]
     # sustained activation on the slow envelope (relative to the local background)
     ss, se, _, _ = scaled_hysteresis(filt, round(p.sustained_window * sfreq), level, p.k_sustained, off_k)
     ss, se = merge_close(ss, se, gap)
@@ -354,6 +394,10 @@ def _peaks_in(x, on, off):
     return np.array([a + int(np.argmax(np.abs(x[a:b]))) for a, b in zip(on, off)], int)
 
 
+#: Bursts shorter than this fraction of ``min_duration`` after the directional refinement are dropped:
+#: the refined edges of 10-20 ms real-material jerks give durations >= 8.9 ms in 95% of them
+#: (benchmarks/README.md), while isolated motor-unit potentials of resting muscles measure 5-8 ms.
+MIN_DURATION_FRACTION = 0.8
 #: Extra margin (s), beyond jerk_max, of the stretches around sustained activations that the
 #: superimposed-jerk pass scans (:func:`_scan_around`): it keeps only jerks (<= jerk_max) that overlap
 #: an activation, and the 5 ms envelope at a stretch's ends is computed with its edges repeated.

@@ -15,7 +15,7 @@ from scipy import signal
 from ..preprocess import bandpass
 from ._scan import gradient_energy
 
-__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "subtract_template"]
+__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "qrs_in_emg", "subtract_template"]
 
 #: QRS band (Hz) for R-peak detection; most QRS energy lies at 5-30 Hz (Pan & Tompkins 1985).
 QRS_BAND = (5.0, 30.0)
@@ -78,6 +78,70 @@ def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None, return
             out[i] = lo + int(np.argmax(ay[lo:hi]))
         peaks = np.unique(out)
     return (peaks, ref) if return_ref else peaks
+
+
+#: QRS waveform compared between candidates (s before and after the R peak), in the QRS band.
+QRS_SHAPE = (0.05, 0.08)
+#: Candidates whose QRS-band waveform correlates at least this much with the template are beats.
+QRS_MIN_CORR = 0.7
+
+
+def _shapes(y, peaks, sfreq):
+    """Unit-norm, mean-removed QRS-band waveforms around ``peaks`` (rows) and the peaks kept."""
+    pre, post = int(QRS_SHAPE[0] * sfreq), int(QRS_SHAPE[1] * sfreq)
+    idx, seg = _segments(y, np.asarray(peaks, int), pre, post)
+    if not len(idx):
+        return idx, seg
+    step = max(1, int(sfreq // 500))  # the QRS band ends at 30 Hz: 500 Hz is plenty to compare shapes
+    seg = seg[:, ::step]
+    seg = seg - seg.mean(axis=1, keepdims=True)
+    return idx, seg / (np.linalg.norm(seg, axis=1, keepdims=True) + 1e-12)
+
+
+def qrs_in_emg(x, sfreq, *, template=None, threshold=None, min_rr=0.33, k_median=4.0):
+    """R peaks of ECG contaminating an EMG, told apart from EMG bursts by their reproducible shape.
+
+    Large or frequent jerks can dominate the QRS energy of an EMG, so the energy alone does not
+    find the heartbeats there (:func:`detect_qrs`). Here every local maximum of the Pan-Tompkins
+    energy above ``k_median`` x its median, at least ``min_rr`` s apart, is a candidate; their
+    QRS-band waveforms (:data:`QRS_SHAPE`) are compared: heartbeats repeat one shape (correlation
+    > 0.9 between beats) while EMG bursts, interference patterns, do not. The candidate with the
+    most others correlating >= 0.8 with it seeds the template (median of those), and the beats are
+    the candidates correlating >= :data:`QRS_MIN_CORR` with it. ``template`` and ``threshold``
+    (energy units) from an earlier call (the channel's statistics sample) are reused for a chunk.
+
+    Returns
+    -------
+    peaks : ndarray of int
+        R peaks (the largest absolute QRS-band sample within 60 ms of each beat's energy peak).
+    template : ndarray | None
+        Unit-norm QRS-band waveform of the beats (None when no candidate).
+    threshold : float
+        Candidate energy threshold used.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    empty = np.zeros(0, int)
+    if x.size < int(2 * sfreq):
+        return empty, template, 0.0 if threshold is None else threshold
+    y, e = qrs_energy(x, sfreq)
+    if threshold is None:
+        threshold = k_median * float(np.median(e))
+    pk, _ = signal.find_peaks(e, height=threshold, distance=max(1, int(min_rr * sfreq)))
+    if not len(pk):
+        return empty, template, threshold
+    w = int(0.06 * sfreq)
+    ay = np.abs(y)
+    r = np.array([max(0, p - w) + int(np.argmax(ay[max(0, p - w):p + w])) for p in pk], int)
+    idx, shapes = _shapes(y, r, sfreq)
+    if not len(idx):
+        return empty, template, threshold
+    if template is None:
+        c = shapes @ shapes.T
+        seed = int(np.argmax((c >= 0.8).sum(axis=1)))
+        template = np.median(shapes[c[seed] >= 0.8], axis=0)
+        template = template / (np.linalg.norm(template) + 1e-12)
+    keep = shapes @ template >= QRS_MIN_CORR
+    return np.unique(idx[keep]), template, threshold
 
 
 def _segments(x, peaks, pre, post):

@@ -16,10 +16,12 @@ __all__ = ["CONF_SCALE_DB", "confidence", "pack_events", "finish_chunk"]
 CONF_SCALE_DB = 3.0
 
 
-def confidence(snr_db, k_on, penalty=0.0):
+def confidence(snr_db, k_on, penalty=0.0, cap=np.inf):
     """Detection confidence (0-1): a logistic of the SNR above ``k_on`` (dB scale
-    :data:`CONF_SCALE_DB`), lowered by ``penalty`` log-odds (artefact flags)."""
+    :data:`CONF_SCALE_DB`), lowered by ``penalty`` log-odds (artefact flags), its logit at most
+    ``cap`` (the rise evidence of long bursts)."""
     z = (np.asarray(snr_db, float) - 20 * np.log10(k_on)) / CONF_SCALE_DB - np.asarray(penalty, float)
+    z = np.minimum(z, np.asarray(cap, float))
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -29,7 +31,8 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
     Parameters
     ----------
     rows : list of tuple
-        ``(onset, offset, kind, reason, flags, penalty)`` per event (samples; penalty in log-odds).
+        ``(onset, offset, kind, reason, flags, penalty, cap)`` per event (samples; penalty and cap of
+        the confidence logit, :func:`confidence`).
     filt : ndarray
         Band-passed EMG (uV).
     cs2 : ndarray
@@ -56,10 +59,11 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         reason = np.array([r[3] for r in rows], dtype=object)
         flags = np.array([r[4] for r in rows], dtype=object)
         penalty = np.array([r[5] for r in rows], float)
+        cap = np.array([r[6] for r in rows], float)
     else:
         on = off = np.zeros(0, int)
         kind = reason = flags = np.zeros(0, dtype=object)
-        penalty = np.zeros(0)
+        penalty = cap = np.zeros(0)
     off = np.maximum(off, on + 1)
     if isinstance(level, (int, float)):
         level = LevelCurve([0.0], [float(level)], max(filt.size, 1))
@@ -71,7 +75,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         peak = np.array([np.abs(filt[a:b]).max() if b > a else 0.0 for a, b in zip(on, off)])
         area = np.array([np.abs(filt[a:b]).sum() / sfreq for a, b in zip(on, off)])
         snr = 20 * np.log10(np.maximum(rms, 1e-12) / floor)
-        conf = confidence(snr, k_on, penalty)
+        conf = confidence(snr, k_on, penalty, cap)
     else:
         rms = peak = area = snr = conf = np.full(len(on), np.nan)
     tonic = np.full(len(on), np.nan)

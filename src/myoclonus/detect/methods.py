@@ -45,6 +45,10 @@ def methods_text(p, version):
     slow = (f", as were bursts of at least {_ms(p['slow_rise_min_duration'])} whose rise was better explained by a "
             f"gradual (24-128 ms) than an abrupt (<= 8 ms) recruitment (log-likelihood ratio > {p['slow_rise_llr']:g})"
             if p["slow_rise_llr"] is not None else "")
+    rise_ev = (f" A jerk of at least {_ms(p['slow_rise_min_duration'])} received a confidence of 0.5 or more only when "
+               "an abrupt (<= 8 ms) rise of its amplitude, on the AR(3)-whitened EMG, was more likely than a gradual "
+               f"(24-128 ms) one by a log-likelihood ratio over {p['rise_evidence']:g} (a jerk and a voluntary burst "
+               "of that length differ only by their rise on one channel)." if p.get("rise_evidence") is not None else "")
     rise = (f", and bursts of at least {_ms(p['slow_rise_min_duration'])} taking over {_ms(p['max_rise'])} to reach "
             "half their plateau" if p["max_rise"] is not None else "")
     sp = (f"Silent periods were {_ms(p['sp_min_duration'])}-{_ms(p['sp_max_duration'])} drops of the 10 ms envelope "
@@ -65,7 +69,7 @@ def methods_text(p, version):
         "edge were dropped. " + edges + kept + sup
         + f"Bursts of {_ms(p['min_duration'])}-{_ms(p['jerk_max'])} were classed as jerks; longer ones, or those inside "
         f"an activation above {p['k_sustained']:g}x the background on a {_ms(p['sustained_window'])} envelope lasting "
-        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}). "
+        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}).{rise_ev} "
         + f"Electrode steps (two-sample jumps over {p['step_k']:g}x the local sample-to-sample variability whose new "
         "level persisted) were subtracted, with their recovery, before filtering. Artefact evidence flagged a burst "
         f"without removing it: a movement wave (1-15 Hz excursion over {p['lf_ratio_max']:g}x its EMG-band peak; "

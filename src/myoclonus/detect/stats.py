@@ -13,7 +13,7 @@ from ._scan import merge_by_onset, runs
 from .artifacts import STEP_SPAN, apply_clipping, clipping_rails, detect_flat, detect_steps, mask_from_segments, repair_steps, step_scale
 from .classify import hb_ratio
 from .bursts import envelope, gaussian_tail_reference, noise_floor, tail_factor
-from .ecg import detect_qrs, is_ecg_like, subtract_template
+from .ecg import is_ecg_like, qrs_in_emg, subtract_template
 from .params import DetectionParams
 
 __all__ = ["channel_stats", "flat_stretches", "clipping_warning"]
@@ -76,7 +76,7 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
     envelope_window, tail_adapt, ecg = p.envelope_window, p.tail_adapt, p.ecg
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
-    st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None,
+    st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "qrs_shape": None,
           "template": None, "notched_template": None, "ecg_resid_var": None, "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "hb_ratio": 1.0,
           "warnings": [], "log": [], "_arrays": None}
     raw, fs, fe, n_bad = flat_stretches(raw, sfreq)
@@ -116,12 +116,13 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
             peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
             st["ecg"] = {"source": "ECG channel", "n_beats": int(len(peaks_r))}
         else:
-            cand, ref = detect_qrs(raw, sfreq, return_ref=True)
+            cand, shape, ref = qrs_in_emg(raw, sfreq)
             ok, info = is_ecg_like(filt, sfreq, cand)
             if ok or (ecg is True and len(cand) >= 8):
                 peaks_r = cand
                 st["ecg"] = dict(info, source="EMG channel")
                 st["qrs_ref"] = ref
+                st["qrs_shape"] = shape
         if len(peaks_r):
             filt, st["template"], resid, notched, st["notched_template"] = subtract_template(
                 filt, sfreq, peaks_r, return_residual=True, notched=notched)
