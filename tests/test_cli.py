@@ -242,3 +242,32 @@ def test_simulate_cli_bit_identical(tmp_path, capsys):
     assert (tmp_path / "fig.png").stat().st_size > 10_000
     code, _, err = _run(["simulate", "--profile", "cortcal", "--duration", "5", "--out", str(tmp_path / "x.edf")], capsys)
     assert code == 2 and "Did you mean 'cortical'" in err
+
+
+def test_detect_sensitivity_and_settings(identified_edf, tmp_path, capsys):
+    # --list-params prints every parameter with its unit, default and reason, without a recording
+    code, out, _ = _run(["detect", "--list-params"], capsys)
+    assert code == 0
+    from myoclonus.detect import PARAMS
+
+    for name in PARAMS:
+        assert f"\n{name} = " in "\n" + out
+    assert "k_on = 3.0 x background RMS" in out and "why:" in out
+    # --set and --sensitivity reach the detector and its methods paragraph in summary.json
+    out_dir = tmp_path / "an"
+    code, _, err = _run(["-q", "analyze", str(identified_edf), "--out", str(out_dir), "--sensitivity", "high",
+                         "--set", "k_flank=2.5", "--set", "notch=none"], capsys)
+    assert code == 0, err
+    summary = json.loads((out_dir / "summary.json").read_text())
+    params = summary["parameters"]
+    assert params["sensitivity"] == "high" and params["k_flank"] == 2.5 and params["notch"] is None
+    assert params["k_on"] == pytest.approx(2.5) and params["k_burst"] == pytest.approx(2.5)
+    assert "on at 2.5x" in summary["methods"] and "2.5x the EMG on its quieter side" in summary["methods"]
+    assert "no mains notch" in summary["methods"] and "Sensitivity preset: high" in summary["methods"]
+    # bad settings: usage errors (exit 2) that say what was allowed
+    for bad, msg in ((["--set", "k_onn=3"], "Did you mean 'k_on'"), (["--set", "k_on=abc"], "takes a number"),
+                     (["--set", "k_on"], "NAME=VALUE"), (["--set", "k_off=5"], "must be below 'k_on'")):
+        code, _, err = _run(["-q", "detect", str(identified_edf), "--out", str(tmp_path / "e.tsv"), *bad], capsys)
+        assert code == 2 and msg in err, (bad, err)
+    code, _, err = _run(["detect"], capsys)
+    assert code == 2 and "recording file is missing" in err

@@ -97,11 +97,13 @@ def summarize(recording, events, *, detection=None, keep_identity=False, truth=N
         out["warnings"] = detection.warnings
         out["methods"] = detection.methods()
     if truth is not None:
-        from .scoring import score_events
+        from .scoring import score_eligible_jerks, score_events
 
         out["truth"] = {
             "counts": {k: int(np.sum(truth.kind == k)) for k in EVENT_KINDS},
-            "jerk_scores": score_events(truth.select("jerk"), events.select("jerk")),
+            # the jerks the benchmarks score (>= 3x the background at their time, 10-500 ms), and all of them
+            "jerk_scores": score_eligible_jerks(truth, events),
+            "jerk_scores_all": score_events(truth.select("jerk"), events.select("jerk")),
         }
     return out
 

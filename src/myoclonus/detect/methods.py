@@ -41,7 +41,8 @@ def methods_text(p, version):
              f"{_ms(p['refine_search'])} outside the threshold crossings ({STAUDE2001})"
              + (", then, on the EMG high-passed causally for onsets and anti-causally for offsets (no filter "
                 f"ringing before an onset or after an offset; {WIDMANN2015}), by a change point into a raised-cosine "
-                "rise or decay of fitted length on the AR(3)-whitened EMG" if p["ramp_fit"] else "") + ". ")
+                f"rise or decay of fitted length on the AR(3)-whitened EMG, moved inwards by at most "
+                f"{_ms(p['ramp_search'])}" if p["ramp_fit"] else "") + ". ")
     slow = (f", as were bursts of at least {_ms(p['slow_rise_min_duration'])} whose rise was better explained by a "
             f"gradual (24-128 ms) than an abrupt (<= 8 ms) recruitment (log-likelihood ratio > {p['slow_rise_llr']:g})"
             if p["slow_rise_llr"] is not None else "")
@@ -56,7 +57,8 @@ def methods_text(p, version):
           f"activity and followed by resumed activity, each at least {p['sp_min_contrast']:g}x the silent RMS "
           f"({UGAWA1989}; {SH2005}). " if p["silent_periods"] else "Silent periods were not sought. ")
     acc = (f"Accelerometer jerks were transients of the jerk magnitude (0.5-30 Hz) above {p['acc_k_on']:g}x its quiet "
-           f"RMS lasting at most {_ms(p['acc_max_duration'])}, linked to an EMG jerk up to "
+           f"RMS (ending below {p['acc_k_off']:g}x, merged across gaps under {_ms(p['acc_merge_gap'])}) lasting at "
+           f"most {_ms(p['acc_max_duration'])}, linked to an EMG jerk up to "
            f"{_ms(p['acc_max_delay'])} before them. " if p["acc"] else "")
     sens = p.get("sensitivity", "normal")
     sens_s = f" Sensitivity preset: {sens}." if sens and sens != "normal" else ""
@@ -69,7 +71,8 @@ def methods_text(p, version):
         "edge were dropped. " + edges + kept + sup
         + f"Bursts of {_ms(p['min_duration'])}-{_ms(p['jerk_max'])} were classed as jerks; longer ones, or those inside "
         f"an activation above {p['k_sustained']:g}x the background on a {_ms(p['sustained_window'])} envelope lasting "
-        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}).{rise_ev} "
+        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}); sustained activations less "
+        f"than {p['sustained_gap']:g} s apart with active EMG between them were joined.{rise_ev} "
         + f"Electrode steps (two-sample jumps over {p['step_k']:g}x the local sample-to-sample variability whose new "
         "level persisted) were subtracted, with their recovery, before filtering. Artefact evidence flagged a burst "
         f"without removing it: a movement wave (1-15 Hz excursion over {p['lf_ratio_max']:g}x its EMG-band peak; "
