@@ -1,5 +1,5 @@
 """pipeline.analyze records where the recording was (absolute path, path relative to the output
-folder, content hash)."""
+folder, content hash) and the review the events come from."""
 from __future__ import annotations
 
 import hashlib
@@ -43,3 +43,13 @@ def test_location_only_with_a_file_and_an_output(rec_file, tmp_path):
     # no output folder: nothing is written, no path either
     assert "location" not in analyze(rec_file, report=False, physiology=False).summary["recording"]
     assert recording_location(rec_file)["relative_path"] is None
+
+
+def test_review_block_is_kept(rec_file, tmp_path):
+    review = {"review": "main", "signed_by": "Dr Ada", "counts": {"detections": 3, "accepted": 2, "rejected": 1,
+                                                                 "undecided": 0, "added": 0}}
+    r = analyze(rec_file, out=tmp_path, report=True, physiology=False, review=review)
+    assert json.loads((tmp_path / "summary.json").read_text())["review"] == review
+    html = (tmp_path / "report.html").read_text()
+    assert "signed by Dr Ada" in html and "Of 3 detections, 2 were accepted and 1 rejected; 0 events" in html
+    assert r.summary["review"]["signed_by"] == "Dr Ada"
