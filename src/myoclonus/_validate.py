@@ -11,6 +11,8 @@ from numbers import Integral, Real
 from pathlib import Path
 
 __all__ = [
+    "MAX_SFREQ",
+    "MAX_SECONDS",
     "MyoclonusError",
     "MyoclonusInputError",
     "MyoclonusUsageError",
@@ -21,6 +23,18 @@ __all__ = [
     "_check_path_exists",
     "_suggest",
 ]
+
+
+#: Highest sampling rate (Hz) a file may give a channel; above it the rate field is corrupt (no
+#: polygraphy or EMG system samples faster than 1 MHz).
+MAX_SFREQ = 1e6
+#: Longest time (s) a file may give (about 116 days): recording durations, record durations, annotation
+#: onsets and durations, and the gaps of discontinuous files beyond it come from corrupt fields.
+MAX_SECONDS = 1e7
+#: Largest magnitude a sample value (in the file's unit) may have: EDF's 8-character decimal fields hold
+#: at most 99999999, and values near the float range overflow the filters (squares, sums). Beyond it the
+#: file's scaling or values are corrupt.
+MAX_PHYSICAL = 1e10
 
 
 class MyoclonusError(Exception):

@@ -3,7 +3,7 @@
 One task per recording; a local cluster by default (``workers=N``), or any running Dask cluster
 by scheduler address. A huge recording (more than ``split_above`` EMG channel-hours) is detected as
 chunk-level tasks instead: its ECG channel's R peaks, then each EMG channel's statistics, then one
-task per chunk of each channel (:func:`myoclonus.detect.engine.detect_chunk`), and a last task that
+task per chunk of each channel (:func:`myoclonus.detect.plan.detect_chunk`), and a last task that
 joins the chunks and runs the rest of the analysis; the result is the same as ``analyze``'s. Each recording's outputs go to ``OUT/<recording stem>/``; a cohort table
 (one row per recording: status, error, key measures) is written as CSV and Parquet. Runs are
 resumable: a recording whose outputs are complete and newer than the file is skipped. A failing
@@ -112,19 +112,28 @@ def analyze_one(path, out, *, resume=True, analyze_kwargs=None):
         return cohort_row(path, out_dir, status="failed", error=f"{kind}: {err}", elapsed=round(time.perf_counter() - t0, 3))
 
 
+def _setup(path, detect_kwargs):
+    """``rec, idx, params`` of a recording for ``detect_jerks(rec, **detect_kwargs)``
+    (:func:`myoclonus.detect.api.prepare_detection`; the options that only steer the run are left out)."""
+    from .detect.api import prepare_detection
+    from .io import read_recording
+
+    kw = {k: v for k, v in detect_kwargs.items() if k not in ("force", "progress", "verbose")}
+    return prepare_detection(read_recording(path, check=False), **kw)
+
+
 def _split_plan(path, resume, out, detect_kwargs, split_above):
     """For a huge recording, the chunk plan of each EMG channel ``[(i, plan or None), ...]``; else None."""
-    from .detect.engine import channel_plan, prepare_detection
-    from .io import read_recording
+    from .detect.plan import channel_plan
 
     if resume and _is_done(_out_dir(out, path), path):
         return None
     try:
-        rec, idx, _, _ = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+        rec, idx, _ = _setup(path, detect_kwargs)
     except Exception:  # analyze_one reports it
         return None
     hours = sum(rec.channels[i].duration for i in idx) / 3600.0
-    if hours <= split_above:
+    if hours <= split_above or rec.discontinuous:  # segments are detected one by one in analyze
         return None
     chunk = _chunk_duration(detect_kwargs)
     return [(i, channel_plan(rec, i, chunk)) for i in idx]
@@ -138,48 +147,44 @@ def _chunk_duration(detect_kwargs):
 
 
 def _task_qrs(path, detect_kwargs):
-    from .detect.engine import _qrs_from_ecg_channels, prepare_detection
-    from .io import read_recording
+    from .detect.plan import qrs_times
 
-    rec, _, params, _ = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    rec, _, params = _setup(path, detect_kwargs)
     log = []
-    qrs = _qrs_from_ecg_channels(rec, log, _chunk_duration(detect_kwargs)) if params["ecg"] is not False else None
+    qrs = qrs_times(rec, log, _chunk_duration(detect_kwargs)) if params.ecg is not False else None
     return qrs, log
 
 
 def _task_stats(path, i, qrs, detect_kwargs):
-    from .detect.engine import chunk_stats, prepare_detection
-    from .io import read_recording
+    from .detect.plan import chunk_stats
 
-    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
-    return chunk_stats(rec, i, qrs[0], chan_kw)
+    rec, _, params = _setup(path, detect_kwargs)
+    return chunk_stats(rec, i, qrs[0], params)
 
 
 def _task_chunk(path, i, chunk, stats, qrs, detect_kwargs, first):
     from ._malloc import recycled_memory
-    from .detect.engine import detect_chunk, prepare_detection
-    from .io import read_recording
+    from .detect.plan import detect_chunk
 
-    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    rec, _, params = _setup(path, detect_kwargs)
     log = []
     with recycled_memory():
-        part = detect_chunk(rec, i, chunk, stats, qrs[0], chan_kw, log=log)
+        part = detect_chunk(rec, i, chunk, stats, qrs[0], params, log=log)
     return part, (log if first else [])
 
 
 def _task_whole(path, i, qrs, detect_kwargs):
-    from .detect.engine import _detect_streamed, prepare_detection
-    from .io import read_recording
+    from .detect.plan import detect_channel_streamed
 
-    rec, _, _, chan_kw = prepare_detection(read_recording(path, check=False), **detect_kwargs)
+    rec, _, params = _setup(path, detect_kwargs)
     log = []
-    return _detect_streamed(rec, i, qrs[0], chan_kw, None, log), log
+    return detect_channel_streamed(rec, i, qrs[0], params, None, log), log
 
 
 def _task_finish(path, out, channels, qrs, resume, analyze_kwargs):
     """Join the chunks of every channel, assemble the detection and analyse (never raises)."""
-    from .detect.engine import _check_rates, assemble_detection, join_chunks, prepare_detection
-    from .io import read_recording
+    from .detect.api import check_rates, assemble_detection
+    from .detect.plan import join_chunks
 
     kw = dict(analyze_kwargs or {})
     detect_kwargs = {k: v for k, v in (kw.get("detect_kwargs") or {}).items() if k not in ("picks", "force")}
@@ -189,10 +194,9 @@ def _task_finish(path, out, channels, qrs, resume, analyze_kwargs):
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rec, idx, params, _ = prepare_detection(read_recording(path, check=False), picks=kw.get("picks", "emg"),
-                                                    force=kw.get("force", False), **detect_kwargs)
+            rec, idx, params = _setup(path, dict(detect_kwargs, picks=kw.get("picks", "emg")))
             log = list(qrs[1])
-            warns = _check_rates(rec, idx, kw.get("force", False))
+            warns = check_rates(rec, idx, kw.get("force", False))
             results = []
             for i, item in zip(idx, channels):
                 if item[0] == "whole":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import traceback
 import warnings
@@ -19,6 +20,36 @@ from ._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+# C0/C1 control characters but newline and tab: labels and annotations of a file may hold ANSI
+# escapes, NUL or BEL, which must never reach the terminal raw
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text):
+    """``text`` with control characters shown as ``\\xNN`` escapes (what the terminal gets)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+class _SafeStream:
+    """Text stream wrapper writing :func:`_printable` text (every print of a command goes through it).
+
+    A carriage return opening or closing a write is kept: progress bars redraw their line with it.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        text = str(text)
+        body = text.strip("\r")
+        if not body:
+            return self._stream.write(text)
+        head, tail = text[: text.index(body)], text[text.index(body) + len(body):]
+        return self._stream.write(head + _printable(body) + tail)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _kv(text):
@@ -101,7 +132,9 @@ def build_parser():
     _add_detect_options(p)
     p.add_argument("--out", "-o", default="myoclonus_out", help="output folder")
     p.add_argument("--history", default=None, help="structured clinical history (YAML or JSON) for the assessment")
-    p.add_argument("--hypnogram", default=None, help="sleep stages (TSV/CSV, 30-s epochs) for the sleep context")
+    p.add_argument("--hypnogram", default=None,
+                   help="sleep stages for the sleep context: EDF+/BDF+ annotations as in Sleep-EDF ('Sleep stage W/1/2/"
+                        "3/4/R'), or TSV/CSV (onset/duration/stage columns, or one stage per 30-s epoch)")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (and patient.pdf)")
     _add_lang_options(p)
 
@@ -174,7 +207,12 @@ def _cmd_info(args):
     print(f"Start:      {desc['meas_date'] or 'unknown'}")
     print(f"Duration:   {desc['duration_s']:.3f} s")
     print(f"Channels:   {desc['n_channels']}  (" + ", ".join(f"{n} {t}" for t, n in desc["channel_types"].items()) + ")")
-    print("Rates:      " + ", ".join(f"{r:g} Hz" for r in desc["sampling_rates_hz"]))
+    print("Rates:      " + (", ".join(f"{r:g} Hz" for r in desc["sampling_rates_hz"]) or "none (annotations only)"))
+    if desc.get("discontinuous"):
+        print(f"Segments:   {len(desc['segments'])} (discontinuous: {desc['recorded_duration_s']:.3f} s recorded; "
+              "gaps kept, each segment detected on its own)")
+        for k, sg in enumerate(desc["segments"]):
+            print(f"  {k + 1:>3}  {sg['onset_s']:10.3f} s  {sg['duration_s']:10.3f} s")
     if args.keep_identity and desc.get("identity"):
         print("Identity:   " + "; ".join(f"{k}={v}" for k, v in desc["identity"].items() if v))
     print()
@@ -190,11 +228,12 @@ def _cmd_info(args):
 
 
 def _cmd_detect(args):
-    from .detect import detect_jerks
     from .events import write_events
+    from .segments import detect_jerks_by_segment
 
     rec = _read(args)
-    res = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet, n_jobs=args.jobs)
+    res = detect_jerks_by_segment(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet,
+                                  n_jobs=args.jobs)
     path = write_events(res.events, args.out, recording=rec, keep_identity=args.keep_identity)
     counts = res.events.counts()
     print(f"{len(res.events)} events ({', '.join(f'{v} {k}' for k, v in counts.items()) or 'none'}) -> {path}")
@@ -311,16 +350,16 @@ def _cmd_compare(args):
 
 
 def _cmd_physiology(args):
-    from .detect import detect_jerks
     from .events import read_events
     from .physiology import run_physiology
+    from .segments import detect_jerks_by_segment
 
     rec = _read(args)
     if args.events:
         events = read_events(args.events)
     else:
-        events = detect_jerks(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet,
-                              n_jobs=args.jobs).events
+        events = detect_jerks_by_segment(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet,
+                                         n_jobs=args.jobs).events
     char = None
     try:
         from .characterize import characterize
@@ -373,7 +412,12 @@ def _setup_logging(args):
 
 
 def _showwarning(message, category, filename, lineno, file=None, line=None):
-    print(f"myoclonus: warning: {message}", file=sys.stderr)
+    print(f"myoclonus: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _one_line(message):
+    """A message on one line (a file's bad field may hold line breaks)."""
+    return " ".join(str(message).split("\n"))
 
 
 def main(argv=None):
@@ -383,6 +427,8 @@ def main(argv=None):
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    old_streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
     handler = _setup_logging(args)
     old_show = warnings.showwarning
     warnings.showwarning = _showwarning
@@ -395,7 +441,7 @@ def main(argv=None):
             handler = getattr(args, "handler", None) or _COMMANDS[args.command]
             return handler(args)
     except MyoclonusError as err:
-        print(f"myoclonus: error: {err}", file=sys.stderr)
+        print(f"myoclonus: error: {_one_line(err)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("myoclonus: interrupted", file=sys.stderr)
@@ -404,7 +450,7 @@ def main(argv=None):
         if args.verbose:
             traceback.print_exc()
         print(
-            f"myoclonus: internal error ({type(err).__name__}: {err}). This is a bug; please report it with "
+            f"myoclonus: internal error ({type(err).__name__}: {_one_line(err)}). This is a bug; please report it with "
             "the output of the same command run with --verbose.",
             file=sys.stderr,
         )
@@ -412,6 +458,7 @@ def main(argv=None):
     finally:
         warnings.showwarning = old_show
         logger.removeHandler(handler)
+        sys.stdout, sys.stderr = old_streams
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -206,9 +206,11 @@ class Events:
         return self[mask]
 
     def shift(self, seconds):
-        """Return a copy with onsets shifted by ``seconds``."""
+        """Return a copy with onsets (and the ``offset`` measure, a time too) shifted by ``seconds``."""
         out = self[:]
         out.onset = out.onset + float(seconds)
+        if "offset" in out.measures and out.measures["offset"].dtype.kind == "f":
+            out.measures = dict(out.measures, offset=out.measures["offset"] + float(seconds))
         return out
 
     @classmethod

@@ -19,8 +19,8 @@ from . import __version__
 from ._json import jsonable
 from ._logging import logger, verbose
 from ._validate import MyoclonusUsageError
-from .detect import detect_jerks
 from .events import EVENT_KINDS, Events
+from .segments import detect_jerks_by_segment
 
 __all__ = ["analyze", "AnalysisResult", "file_sha256", "recording_location", "summarize"]
 
@@ -56,11 +56,12 @@ class AnalysisResult:
 def summarize(recording, events, *, detection=None, keep_identity=False, truth=None):
     """Build the ``summary.json`` dict: recording facts, counts and rates per channel and kind.
 
-    Rates are per minute of recording. Keys: ``version``, ``created``, ``recording``, ``counts``,
+    Rates are per minute of recorded data (for a discontinuous recording, the gaps between its
+    segments are not counted). Keys: ``version``, ``created``, ``recording``, ``counts``,
     ``per_channel``, ``rate_per_min``, ``duration_ms`` (jerk duration median and IQR per channel),
     ``parameters``, ``preprocessing``, ``thresholds``, ``methods``, and ``truth`` for simulations.
     """
-    minutes = recording.duration / 60.0 if recording.duration else np.nan
+    minutes = recording.recorded_duration / 60.0 if recording.recorded_duration else np.nan
     per_channel = {}
     analysed = list((detection.thresholds if detection is not None else {}).keys())
     for ch in dict.fromkeys(analysed + [str(c) for c in events.channel]):
@@ -223,6 +224,9 @@ def analyze(
 
     Steps: read -> detect -> characterize -> physiology (when EEG is present) -> assess (when a
     history is given) -> outputs. Steps whose module is not part of this version are skipped.
+    A discontinuous recording (EDF+D/BDF+D) is detected segment by segment
+    (:func:`~myoclonus.segments.detect_jerks_by_segment`) and the summary's ``warnings`` (shown in the
+    report) say so.
 
     Parameters
     ----------
@@ -298,7 +302,8 @@ def analyze(
         recording = read_recording(recording, keep_identity=keep_identity)
     advance("read")
     if detection is None:
-        detection = detect_jerks(recording, picks=picks, force=force, progress=False, **(detect_kwargs or {}))
+        detection = detect_jerks_by_segment(recording, picks=picks, force=force, progress=False,
+                                            **(detect_kwargs or {}))
     else:
         detection._recording = recording
     if events is None:

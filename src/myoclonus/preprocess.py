@@ -178,6 +178,16 @@ def _mains_psd(x, sfreq, max_seconds):
     return signal.welch(x - np.mean(x), sfreq, nperseg=nper)
 
 
+def _line_db(f, p, fh):
+    """dB of the spectral line at ``fh`` (max power within 1 Hz) over the median power 2-8 Hz away;
+    None when the spectrum is too coarse to tell (under about 1 s of data)."""
+    line = p[np.abs(f - fh) <= 1.0]
+    near = p[(np.abs(f - fh) >= 2) & (np.abs(f - fh) <= 8)]
+    if not (line.size and near.size):
+        return None
+    return 10 * np.log10(max(line.max(), 1e-300) / max(np.median(near), 1e-300))
+
+
 def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, max_seconds=60.0, psd=None):
     """Detect mains interference (50 or 60 Hz) from the power spectrum.
 
@@ -220,9 +230,10 @@ def detect_mains(x, sfreq, *, candidates=MAINS_CANDIDATES, min_db=MAINS_MIN_DB, 
             fh = f0 * h
             if fh + 8 >= sfreq / 2:
                 break
-            line = p[np.abs(f - fh) <= 1.0].max()
-            near = p[(np.abs(f - fh) >= 2) & (np.abs(f - fh) <= 8)]
-            ratios.append(10 * np.log10(max(line, 1e-300) / max(np.median(near), 1e-300)))
+            db = _line_db(f, p, fh)
+            if db is None:
+                break
+            ratios.append(db)
         if ratios and max(ratios) > best_db:
             best, best_db = f0, float(max(ratios))
     if best is None or best_db < min_db:
@@ -257,9 +268,8 @@ def mains_harmonics(x, sfreq, freq, *, top=None, min_db=MAINS_MIN_DB, max_second
         fh = freq * k
         if fh > top or fh + 8 >= sfreq / 2:
             break
-        line = p[np.abs(f - fh) <= 1.0].max()
-        near = p[(np.abs(f - fh) >= 2) & (np.abs(f - fh) <= 8)]
-        if 10 * np.log10(max(line, 1e-300) / max(np.median(near), 1e-300)) >= min_db:
+        db = _line_db(f, p, fh)
+        if db is not None and db >= min_db:
             out.append(float(fh))
     return out
 

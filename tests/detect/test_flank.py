@@ -6,7 +6,7 @@ import pytest
 
 import myoclonus
 from myoclonus.detect import detect_jerks, stream
-from myoclonus.detect.engine import flank_rms
+from myoclonus.detect.channel import flank_rms
 from myoclonus.detect._scan import energy_cumsum
 from myoclonus.scoring import match_events
 

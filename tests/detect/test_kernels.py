@@ -282,7 +282,7 @@ def sim_channels():
 
 
 def test_detect_channel_end_to_end(monkeypatch, sim_channels):
-    from myoclonus.detect.engine import detect_channel
+    from myoclonus.detect import detect_channel
 
     data, sfreq = sim_channels
 
@@ -353,7 +353,7 @@ def _rising_burst(seed, rise, amp=6.0, dur=0.3):
 def test_slow_rise_glr_separates_rises(monkeypatch):
     """Fast (4 ms) rises score below DEFAULTS['slow_rise_llr'] = 6, 100 ms rises above it (40 seeds;
     measured 1/40 and 35/40 above 6); both paths give the same scores."""
-    from myoclonus.detect.engine import DEFAULTS
+    from myoclonus.detect import DEFAULTS
 
     thr = DEFAULTS["slow_rise_llr"][0]
     assert thr == 6.0

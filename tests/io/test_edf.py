@@ -464,13 +464,17 @@ def test_corrupt_record_duration(good_edf):
 def test_edf_plus_d_discontinuous(good_edf):
     raw = good_edf.read_bytes()
     assert raw[192:197] == b"EDF+C"
+    with EdfReader(good_edf) as edf:
+        full = edf.read(0)
     _patch(good_edf, 192, b"EDF+D")
     with EdfReader(good_edf) as edf:
         assert edf.is_plus and not edf.continuous
         assert [a[2] for a in edf.annotations] == ["jerk", "two"]
         assert len(edf.signals) == 2 and edf.start == dt.datetime(1985, 1, 1)
-        with pytest.raises(MyoclonusInputError, match=r"good\.edf.*discontinuous.*EDF\+C"):
-            edf.read(0)
+        # records written back to back: one segment, the same samples as the EDF+C file
+        np.testing.assert_array_equal(edf.record_onsets, np.arange(10) * edf.record_duration)
+        assert edf.segments == [(0.0, 0, 10)]
+        np.testing.assert_array_equal(edf.read(0), full)
 
 
 def test_read_arguments_and_close(good_edf):

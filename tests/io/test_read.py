@@ -144,7 +144,7 @@ def test_text_with_time_column(tmp_path):
 def test_text_without_rate_needs_sfreq(tmp_path):
     f = tmp_path / "norate.txt"
     np.savetxt(f, np.random.default_rng(0).normal(size=(100, 2)))
-    with pytest.raises(MyoclonusUsageError, match="--sfreq"):
+    with pytest.raises(MyoclonusInputError, match="no time column.*--sfreq"):
         read_recording(f)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -200,7 +200,7 @@ def _characterize(events, recording, hypnogram, stimuli, coincidence_window, ser
     hyp = None
     hyp_source = None
     if hypnogram is not None:
-        hyp = sleep.read_hypnogram(hypnogram)
+        hyp = sleep.read_hypnogram(hypnogram, recording=recording)
         hyp_source = "given"
     elif recording is not None and any(
         str(d).lower().startswith("sleep stage") for d in recording.annotations.description

@@ -78,7 +78,7 @@ def _norm_stage(s):
     return _STAGE_MAP.get(k, "?")
 
 
-def read_hypnogram(path_or_df, *, epoch=30.0):
+def read_hypnogram(path_or_df, *, epoch=30.0, recording=None):
     """Read a hypnogram into a DataFrame with columns ``onset``, ``duration`` (s) and ``stage``.
 
     Parameters
@@ -88,16 +88,54 @@ def read_hypnogram(path_or_df, *, epoch=30.0):
           ``description``) columns;
         * YASA style: one stage per ``epoch`` seconds, a single column (or 1-D array) of labels
           or integers ``0=W, 1=N1, 2=N2, 3=N3, 4=REM`` (negative: unscored);
-        * EDF+ annotations (a Recording, an ``.edf`` path or ``mne.Annotations``) whose
-          descriptions are ``'Sleep stage W/1/2/3/4/R'``.
+        * EDF+ annotations (a Recording, an ``.edf``/``.bdf`` path, e.g. a Sleep-EDF
+          ``*-Hypnogram.edf`` file, or ``mne.Annotations``) whose descriptions are
+          ``'Sleep stage W/1/2/3/4/R'``.
     epoch : float
         Epoch length in seconds for YASA-style input (AASM: 30 s).
+    recording : Recording | None
+        The recording the stages are for. An EDF+ hypnogram with a start date of its own is placed
+        on the recording's time axis (its onsets shifted by the difference of the two starts), and
+        a hypnogram that does not overlap the recording is refused; stages are cut to the recording.
 
     Returns
     -------
     pandas.DataFrame
         Stages as ``'W', 'N1', 'N2', 'N3', 'R'`` or ``'?'``, sorted by onset.
+
+    Raises
+    ------
+    MyoclonusInputError
+        For a file without stages (an EDF+ without sleep-stage annotations), non-finite onsets or
+        negative durations, or stages that do not overlap ``recording``; messages name the file.
     """
+    what = f"'{path_or_df}'" if isinstance(path_or_df, (str, Path)) else "The hypnogram"
+    hyp = _read_hypnogram(path_or_df, epoch, recording)
+    bad = ~(np.isfinite(hyp["onset"].to_numpy(float)) & np.isfinite(hyp["duration"].to_numpy(float))
+            & (hyp["duration"].to_numpy(float) >= 0))
+    if bad.any():
+        row = hyp[bad].iloc[0]
+        raise MyoclonusInputError(
+            f"Hypnogram {what} has a stage with onset {row['onset']} s and duration {row['duration']} s; onsets "
+            "must be finite and durations finite and >= 0. Correct that row."
+        )
+    if recording is not None and len(hyp) and recording.duration > 0:
+        a, b = float(hyp["onset"].min()), float((hyp["onset"] + hyp["duration"]).max())
+        if b <= 0 or a >= recording.duration:
+            raise MyoclonusInputError(
+                f"Hypnogram {what} covers {a:g} to {b:g} s of the recording's time axis, outside the recording "
+                f"(0 to {recording.duration:g} s): it is not this recording's. Give the hypnogram of this recording."
+            )
+        # the stages during the recording only (a whole night's hypnogram for part of the night)
+        on = hyp["onset"].to_numpy(float)
+        end = np.minimum(on + hyp["duration"].to_numpy(float), recording.duration)
+        on = np.maximum(on, 0.0)
+        keep = end > on
+        hyp = hyp.assign(onset=on, duration=end - on)[keep].reset_index(drop=True)
+    return hyp
+
+
+def _read_hypnogram(path_or_df, epoch, recording):
     import pandas as pd
 
     _check_range("epoch", epoch, 0, None, unit="s", inclusive=False)
@@ -134,7 +172,16 @@ def read_hypnogram(path_or_df, *, epoch=30.0):
             obj = df
     if hasattr(obj, "annotations") and hasattr(obj, "channels"):
         ann = obj.annotations
-        obj = pd.DataFrame({"onset": ann.onset, "duration": ann.duration, "description": ann.description})
+        shift = 0.0
+        if recording is not None and recording is not obj and obj.meas_date and recording.meas_date:
+            shift = (obj.meas_date - recording.meas_date).total_seconds()
+        if not any(re.match(r"\s*sleep stage", str(d), re.I) or _norm_stage(d) != "?" for d in ann.description):
+            name = obj.source.get("file", "the recording")
+            raise MyoclonusInputError(
+                f"'{name}' has no sleep-stage annotation ('Sleep stage W/1/2/3/4/R', as in Sleep-EDF "
+                f"hypnograms) among its {len(ann)} annotations. Give a hypnogram file (EDF+ or TSV/CSV of stages)."
+            )
+        obj = pd.DataFrame({"onset": ann.onset + shift, "duration": ann.duration, "description": ann.description})
     elif type(obj).__name__ == "Annotations" and hasattr(obj, "description"):
         obj = pd.DataFrame({"onset": np.asarray(obj.onset), "duration": np.asarray(obj.duration),
                             "description": np.asarray(obj.description)})

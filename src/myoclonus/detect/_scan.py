@@ -11,7 +11,44 @@ from scipy.ndimage import uniform_filter1d
 
 from .._numba import njit, use_numba
 
-__all__ = ["moving_rms", "energy_cumsum", "gradient_energy", "flat_runs", "LevelCurve", "scaled_hysteresis", "silence_runs"]
+__all__ = ["runs", "segment_max", "hysteresis", "moving_rms", "energy_cumsum", "gradient_energy", "flat_runs", "LevelCurve",
+           "scaled_hysteresis", "silence_runs", "merge_by_onset", "overlaps"]
+
+
+def runs(mask):
+    """Start and stop (exclusive) indices of the runs of True in a boolean array."""
+    if mask.size == 0 or not mask.any():
+        return np.zeros(0, int), np.zeros(0, int)
+    d = np.diff(mask.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def segment_max(x, starts, stops):
+    """Maximum of ``x[a:b]`` for each (a, b) pair (non-empty, sorted, non-overlapping)."""
+    if len(starts) == 0:
+        return np.zeros(0)
+    padded = np.append(x, -np.inf)
+    return np.maximum.reduceat(padded, np.column_stack([starts, stops]).ravel())[::2]
+
+
+def hysteresis(env, on, off):
+    """Segments where ``env > off`` that reach ``on`` somewhere (sample indices, stop exclusive).
+
+    ``on`` and ``off`` may be scalars or arrays broadcastable to ``env``.
+    """
+    if np.ndim(on) == 0 and np.ndim(off) == 0 and use_numba():
+        return _hysteresis_nb(np.asarray(env, dtype=np.float64), float(on), float(off))
+    above = env > off
+    if not above.any():
+        return np.zeros(0, int), np.zeros(0, int)
+    d = np.diff(above.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(d == 1)
+    stops = np.flatnonzero(d == -1)
+    if np.ndim(on) == 0:
+        keep = segment_max(env, starts, stops) >= on
+    else:
+        keep = segment_max(env - on, starts, stops) >= 0
+    return starts[keep], stops[keep]
 
 
 @njit
@@ -185,8 +222,6 @@ def flat_runs(x, min_len):
     x = np.asarray(x, dtype=np.float64)
     if use_numba() and x.size >= 2:
         return _flat_runs_nb(x, float(min_len))
-    from .artifacts import runs
-
     if x.size < 2:
         return np.zeros(0, int), np.zeros(0, int)
     same = np.concatenate([[False], x[1:] == x[:-1]])
@@ -316,8 +351,6 @@ def scaled_hysteresis(x, n, level, on, off):
         return z, z, z, np.zeros(0)
     if use_numba():
         return _scaled_hysteresis_nb(x, n, level.centres, level.values, float(on), float(off))
-    from .bursts import hysteresis
-
     env = moving_rms(x, n)
     env /= np.interp(np.arange(x.size, dtype=np.float64), level.centres, level.values)
     s, e = hysteresis(env, on, off)
@@ -371,6 +404,32 @@ def silence_runs(x, n_short, n_long, ratio):
     n_short, n_long = max(1, int(n_short)), max(1, int(n_long))
     if use_numba() and x.size:
         return _silence_runs_nb(x, n_short, n_long, float(ratio))
-    from .artifacts import runs
-
     return runs(moving_rms(x, n_short) < ratio * moving_rms(x, n_long))
+
+
+def merge_by_onset(on, off, min_spacing):
+    """Merge bursts overlapping, or starting within ``min_spacing`` samples of the previous onset."""
+    if len(on) < 2:
+        return on, off
+    order = np.argsort(on, kind="stable")
+    on, off = on[order], off[order]
+    keep_on, keep_off = [on[0]], [off[0]]
+    for a, b in zip(on[1:], off[1:]):
+        if a < keep_off[-1] or a - keep_on[-1] < min_spacing:
+            keep_off[-1] = max(keep_off[-1], b)
+        else:
+            keep_on.append(a)
+            keep_off.append(b)
+    return np.array(keep_on, int), np.array(keep_off, int)
+
+
+def overlaps(on, off, starts, stops):
+    """For each (on, off), whether it overlaps any of the sorted segments (starts, stops)."""
+    if len(starts) == 0 or len(on) == 0:
+        return np.zeros(len(on), bool)
+    i = np.searchsorted(stops, on, side="right")
+    ok = i < len(starts)
+    res = np.zeros(len(on), bool)
+    res[ok] = starts[i[ok]] < off[ok]
+    return res
+

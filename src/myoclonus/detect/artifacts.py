@@ -8,16 +8,9 @@ import numpy as np
 
 from .._numba import njit, use_numba
 from ..preprocess import bandpass
+from ._scan import flat_runs, runs
 
 __all__ = ["runs", "detect_clipping", "clipping_rails", "apply_clipping", "detect_flat", "low_frequency_ratio", "lf_decimation", "mask_from_segments", "step_scale"]
-
-
-def runs(mask):
-    """Start and stop (exclusive) indices of the runs of True in a boolean array."""
-    if mask.size == 0 or not mask.any():
-        return np.zeros(0, int), np.zeros(0, int)
-    d = np.diff(mask.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 
 def mask_from_segments(n, starts, stops):
@@ -140,8 +133,6 @@ def detect_flat(x, sfreq, *, min_duration=0.1):
     -------
     starts, stops : ndarray of int
     """
-    from ._scan import flat_runs
-
     return flat_runs(x, min_duration * sfreq)
 
 

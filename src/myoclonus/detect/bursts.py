@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
-from .._numba import use_numba
 from .._validate import _check_option
 from ..preprocess import tkeo
-from ._kernels import ramp_fits, refine_edges, slow_rise_scores
+from ._kernels import WHITEN_ORDER, ar_whiten, ramp_fits, refine_edges, slow_rise_scores, whitened_ramp_fits
+from ._scan import LevelCurve, hysteresis, moving_rms, segment_max
 
 __all__ = [
     "ENVELOPE_METHODS",
@@ -73,8 +73,6 @@ def envelope(x, sfreq, *, method="rms", window=0.005):
     _check_option("method", method, ENVELOPE_METHODS)
     n = max(1, int(round(window * sfreq)))
     if method == "rms":
-        from ._scan import moving_rms
-
         return moving_rms(x, n)
     e = uniform_filter1d(tkeo(x), n, mode="nearest")
     np.maximum(e, 0.0, out=e)
@@ -179,8 +177,6 @@ def local_floor_curve(x, sfreq, *, window=0.1, span=5.0, quantile=0.2, floor=Non
     values), without the full-length array; indexing it gives the same values."""
     from scipy.ndimage import percentile_filter
 
-    from ._scan import LevelCurve
-
     n = max(1, int(round(window * sfreq)))
     r = window_rms(x, sfreq, n / sfreq)
     if r.size == 0:
@@ -226,28 +222,6 @@ def tail_factor(env, quiet, floor, reference, *, q=99.9, max_factor=2.0):
     return float(np.clip(obs / reference, 1.0, max_factor))
 
 
-def hysteresis(env, on, off):
-    """Segments where ``env > off`` that reach ``on`` somewhere (sample indices, stop exclusive).
-
-    ``on`` and ``off`` may be scalars or arrays broadcastable to ``env``.
-    """
-    if np.ndim(on) == 0 and np.ndim(off) == 0 and use_numba():
-        from ._scan import _hysteresis_nb
-
-        return _hysteresis_nb(np.asarray(env, dtype=np.float64), float(on), float(off))
-    above = env > off
-    if not above.any():
-        return np.zeros(0, int), np.zeros(0, int)
-    d = np.diff(above.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(d == 1)
-    stops = np.flatnonzero(d == -1)
-    if np.ndim(on) == 0:
-        keep = segment_max(env, starts, stops) >= on
-    else:
-        keep = segment_max(env - on, starts, stops) >= 0
-    return starts[keep], stops[keep]
-
-
 def merge_close(starts, stops, gap):
     """Merge segments separated by fewer than ``gap`` samples."""
     if len(starts) < 2:
@@ -258,14 +232,6 @@ def merge_close(starts, stops, gap):
     keep_start = np.concatenate([[True], ~join])
     keep_stop = np.concatenate([~join, [True]])
     return starts[keep_start], stops[keep_stop]
-
-
-def segment_max(x, starts, stops):
-    """Maximum of ``x[a:b]`` for each (a, b) pair (non-empty, sorted, non-overlapping)."""
-    if len(starts) == 0:
-        return np.zeros(0)
-    padded = np.append(x, -np.inf)
-    return np.maximum.reduceat(padded, np.column_stack([starts, stops]).ravel())[::2]
 
 
 def segment_rms(cs2, starts, stops):
@@ -354,77 +320,6 @@ DECAY_GRID = (0.0, 0.002, 0.004, 0.006, 0.008, 0.012, 0.016, 0.024, 0.032, 0.048
 SLOW_GRID = (0.024, 0.032, 0.048, 0.064, 0.096, 0.128)
 
 
-#: Order of the autoregressive prediction-error filter of :func:`ar_whiten`, applied before the ramped
-#: change points (:func:`fit_ramps_whitened`, engine._ramp_edges). Band-passed sEMG is a coloured
-#: (band-limited) process whose samples are correlated over ~1-2 ms, so the independent-sample
-#: likelihood of :func:`fit_ramps` overweights runs of correlated samples and the fitted edges of
-#: short bursts scatter (unwhitened, cortical jerks of 10-30 ms: offsets -5.4..+3.3 ms, 10th-90th pct).
-#: Measured with ``PYTHONPATH=src python benchmarks/accuracy.py --no-nk`` (180 s per profile, seed 1),
-#: durations within 15%/5 ms by order: 0 (no whitening) 0.878, 1 0.918, 2 0.935 (but F1 10-50 ms
-#: 0.885 -> 0.880), 3 0.934, 4 0.880, 6 0.863. Higher orders lose burst-to-background contrast: the
-#: filter is fitted on the burst-dominated stretch and the background (partly amplifier noise) has
-#: a flatter spectrum, so whitening the burst's band attenuates the burst relative to the background
-#: (1% diagonal loading of the autocorrelation keeps orders 3-6 at 0.93 but costs F1 10-50 ms ->
-#: 0.878). Order 3: cortical 0.621 -> 0.798, cortical_subcortical 0.658 -> 0.811, median |onset
-#: error| 1.95 -> 1.46 ms, 95th pct 6.84 -> 5.37 ms; seed 2: 0.879 -> 0.928. detect_jerks on the
-#: segmental profile (180 s, 4 channels) takes ~0.75 -> ~1.1 s (one small fit per burst edge).
-WHITEN_ORDER = 3
-
-
-def ar_whiten(x, order=WHITEN_ORDER, *, reverse=False):
-    """Prediction-error (autoregressive) whitening of a stretch of band-passed EMG.
-
-    The AR(``order``) coefficients come from the Yule-Walker equations on the autocorrelation of
-    ``x`` (energy-weighted, so a burst in it dominates); the output is the forward prediction error
-    ``e[t] = x[t] - sum_i a_i x[t - i]`` (Makhoul 1975, doi:10.1109/PROC.1975.9792; the first
-    ``order`` samples use zeros before ``x``), whose samples are close to independent, as the Gaussian
-    change-point likelihoods of :func:`fit_ramps` assume (the AR change-point model of Staude et al.
-    2001, doi:10.1155/S1110865701000191). The filter is causal, so a burst's start is not moved
-    earlier; with ``reverse=True`` it runs backwards in time (``x[t + i]``), so that a burst's end is
-    not moved later (use it for offsets).
-
-    Parameters
-    ----------
-    x : ndarray, shape (n_times,)
-        Band-passed EMG (uV).
-    order : int
-        AR order (0: no whitening).
-    reverse : bool
-        Anti-causal filter.
-
-    Returns
-    -------
-    e : ndarray, shape (n_times,)
-        Prediction error (uV); ``x`` itself when the order is 0 or the stretch is degenerate.
-    gain : float
-        RMS of ``e`` over that of ``x`` (the Yule-Walker prediction-error power ratio), to put
-        background levels in the units of ``e``.
-    """
-    x = np.asarray(x, dtype=float)
-    p = int(order)
-    n = x.size
-    if p <= 0 or n <= 4 * p:
-        return x, 1.0
-    r = np.array([np.dot(x[: n - k], x[k:]) for k in range(p + 1)]) / n
-    if not (np.all(np.isfinite(r)) and r[0] > 0):
-        return x, 1.0
-    lag = np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
-    try:
-        a = np.linalg.solve(r[lag], r[1:])  # Yule-Walker
-    except np.linalg.LinAlgError:
-        return x, 1.0
-    if not np.all(np.isfinite(a)):
-        return x, 1.0
-    e = x.copy()
-    for i in range(1, p + 1):  # e[t] = x[t] - sum_i a_i x[t -/+ i], term by term (as the compiled kernel)
-        if reverse:
-            e[: n - i] -= a[i - 1] * x[i:]
-        else:
-            e[i:] -= a[i - 1] * x[: n - i]
-    gain = float(np.sqrt(np.clip((r[0] - np.dot(a, r[1:])) / r[0], 1e-6, 1.0)))
-    return e, gain
-
-
 def fit_ramps_whitened(x, sfreq, starts, ends, floor, *, order=WHITEN_ORDER, grid=RAMP_GRID, search=0.005,
                        outward=None, margin=0.0, reverse=False):
     """:func:`fit_ramps` on the AR prediction error of each burst's stretch of ``x`` (:func:`ar_whiten`).
@@ -449,8 +344,6 @@ def fit_ramps_whitened(x, sfreq, starts, ends, floor, *, order=WHITEN_ORDER, gri
     min_plateau = max(2, int(round(0.002 * sfreq)))
     reach = max(rmax, out_n) + s_after + ref + 2
     s0v = np.broadcast_to(np.maximum(np.asarray(floor, float), 1e-12), (len(starts),))
-    from ._kernels import whitened_ramp_fits
-
     res = whitened_ramp_fits(x, starts, ends, s0v, order, reach, ramps_n, s_after, out_n, ref, min_plateau, margin,
                              reverse)
     if res is not None:

@@ -26,10 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from .._numba import njit, use_numba
-from .._validate import MyoclonusInputError, MyoclonusUsageError
+from .._validate import MAX_PHYSICAL, MAX_SECONDS, MAX_SFREQ, MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["EdfReader", "write_edf"]
 
+_MISSING_NUL = re.compile(rb"(?<=\x14\x14)(?=[+-]\d)")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _ANNOT_LABELS = ("EDF Annotations", "BDF Annotations")
 _EDF_VERSION = b"0       "
@@ -49,14 +50,16 @@ _SIGNAL_FIELDS = (
     ("samples_per_record", 8),
     ("reserved", 32),
 )
-_D2CFIX = "convert it to EDF+C first (e.g. in EDFbrowser: Tools > Convert EDF+D to EDF+C)"
+_CORRUPT_FIX = "The file is corrupt: export it again from the acquisition software, or repair the field."
+_DEFAULT_FIX = "Export the recording again from the acquisition software, or repair the file (e.g. in EDFbrowser)."
 
 
 # ----------------------------------------------------------------------------------------------
 # Reader
 # ----------------------------------------------------------------------------------------------
 def _text(raw):
-    return raw.decode("latin-1").strip()
+    """A header field as text: up to the first NUL (some writers pad with NUL), stripped."""
+    return raw.split(b"\x00", 1)[0].decode("latin-1").strip()
 
 
 @njit
@@ -127,6 +130,12 @@ class EdfReader:
     annotations : list of tuple
         ``(onset_s, duration_s, description)`` from all annotation signals
         (lazy), onsets in seconds from :attr:`start`, sorted by onset.
+    record_onsets : numpy.ndarray
+        Start of each data record in seconds from :attr:`start` (lazy; from the time-keeping
+        TALs of EDF+D/BDF+D files).
+    segments : list of tuple
+        ``(onset_s, first_record, stop_record)`` of each continuous stretch of records (lazy;
+        several only in EDF+D/BDF+D files with gaps).
     identity : dict
         Raw ``patient`` and ``recording`` fields and the parsed EDF+ subfields
         ``patient_code``, ``sex``, ``birthdate``, ``patient_name``,
@@ -138,8 +147,10 @@ class EdfReader:
     Raises
     ------
     MyoclonusInputError
-        If the file is missing, too short, not EDF/BDF, has an inconsistent or
-        unparseable header, holds no data records or has invalid scaling.
+        If the file is missing, too short, not EDF/BDF, has an inconsistent, unparseable or
+        out-of-range header (sampling rates above :data:`MAX_SFREQ`, times beyond
+        :data:`MAX_SECONDS`), holds no data records, has invalid scaling or malformed
+        annotations (TALs).
 
     Examples
     --------
@@ -206,10 +217,15 @@ class EdfReader:
         labels = [_text(b) for b in fields["label"]]
         spr_all = [self._int(b, f"samples per record of signal {i + 1}") for i, b in
                    enumerate(fields["samples_per_record"])]
+        bps = _FORMATS[self.fmt][0]
         for lab, spr in zip(labels, spr_all):
             if spr < 0:
-                self._fail(f"declares {spr} samples per record for signal {lab!r}")
-        bps = _FORMATS[self.fmt][0]
+                self._fail(f"declares {spr} samples per record for signal {lab!r}", _CORRUPT_FIX)
+            if spr * bps > size:
+                self._fail(
+                    f"declares {spr} samples per record for signal {lab!r}, more than its {size} bytes "
+                    "can hold (field 'samples per record')", _CORRUPT_FIX
+                )
         self._bps = bps
         self._record_samples = int(sum(spr_all))
         self._record_bytes = self._record_samples * bps
@@ -227,6 +243,20 @@ class EdfReader:
                 f"has a data-record duration of {self.record_duration} s; it must be > 0 "
                 "for a file with signals"
             )
+        if not self.record_duration <= MAX_SECONDS:
+            self._fail(
+                f"has a data-record duration of {self.record_duration:g} s (field 'duration of a data "
+                f"record'), beyond {MAX_SECONDS:g} s", _CORRUPT_FIX
+            )
+        for i in ordinary:
+            sfreq = spr_all[i] / self.record_duration
+            if sfreq > MAX_SFREQ:
+                self._fail(
+                    f"gives signal {labels[i]!r} a sampling rate of {sfreq:g} Hz ({spr_all[i]} samples per "
+                    f"record over a data-record duration of {self.record_duration:g} s), above the "
+                    f"{MAX_SFREQ:g} Hz limit: the field 'duration of a data record' or 'samples per record' "
+                    "is wrong", _CORRUPT_FIX
+                )
 
         # ---- number of records: trust the header unless the file is shorter
         n_complete = (size - header_bytes) // self._record_bytes
@@ -276,6 +306,11 @@ class EdfReader:
                     f"has physical maximum == physical minimum ({pmin}) for signal {lab!r}; "
                     "its samples cannot be scaled"
                 )
+            if not max(abs(pmin), abs(pmax)) <= MAX_PHYSICAL:
+                self._fail(
+                    f"has a physical range from {pmin:g} to {pmax:g} for signal {lab!r}, beyond +/-{MAX_PHYSICAL:g} "
+                    "(fields 'physical minimum'/'physical maximum')", _CORRUPT_FIX
+                )
             spr = spr_all[i]
             self.signals.append(
                 dict(
@@ -324,11 +359,8 @@ class EdfReader:
         except (OSError, ValueError):  # pragma: no cover - platform dependent
             pass
 
-    def _fail(self, what, fix=None):
-        msg = f"EDF/BDF file '{self.path}' {what}."
-        if fix:
-            msg += f" {fix}"
-        raise MyoclonusInputError(msg)
+    def _fail(self, what, fix=_DEFAULT_FIX):
+        raise MyoclonusInputError(f"EDF/BDF file '{self.path}' {what}. {fix}")
 
     def _float(self, raw, name):
         s = _text(raw)
@@ -345,6 +377,11 @@ class EdfReader:
 
     def _int(self, raw, name):
         value = self._float(raw, name)
+        if abs(value) > 2 ** 53:
+            self._fail(
+                f"has an out-of-range header: the field '{name}' is {_text(raw)[:20]!r}, beyond 2^53 "
+                "(out of range for an integer field)", _CORRUPT_FIX
+            )
         if value != int(value):
             self._fail(
                 f"has an unparseable header: the field '{name}' should be an integer "
@@ -378,38 +415,118 @@ class EdfReader:
             self._release(r0, r1)
         return b"".join(out)
 
-    @staticmethod
-    def _parse_tals(raw):
-        """Yield ``(onset, duration, [texts])`` for each TAL in ``raw`` (bytes)."""
-        for tal in raw.split(b"\x00"):
-            if not tal:
+    def _parse_tals(self, raw):
+        """Yield ``(onset, duration, [texts])`` for each TAL in ``raw`` (bytes).
+
+        A TAL whose onset or duration is not a finite number of seconds within
+        :data:`MAX_SECONDS`, or with a negative duration, makes the file corrupt (refused, never
+        skipped). TALs run together without their NUL separator after a time-keeping TAL
+        (``'+1\\x14\\x14+1.14\\x14text\\x14'``, as some Nihon Kohden exports write them) are split.
+        """
+        for chunk in raw.split(b"\x00"):
+            if not chunk.strip():
                 continue
-            parts = tal.split(b"\x14")
-            head = parts[0].split(b"\x15")
+            for tal in _MISSING_NUL.split(chunk):
+                yield self._parse_tal(tal)
+
+    def _parse_tal(self, tal):
+        parts = tal.split(b"\x14")
+        head = parts[0].split(b"\x15")
+        onset = duration = math.nan
+        if len(parts) > 1 and len(head) <= 2:
             try:
                 onset = float(head[0])
                 duration = float(head[1]) if len(head) > 1 and head[1].strip() else 0.0
             except ValueError:
-                continue  # malformed TAL (or padding garbage): skip
-            texts = []
-            for t in parts[1:]:
-                if t:
-                    try:
-                        texts.append(t.decode("utf-8"))
-                    except UnicodeDecodeError:
-                        texts.append(t.decode("latin-1"))
-            yield onset, duration, texts
+                pass
+        if not (abs(onset) <= MAX_SECONDS and 0 <= duration <= MAX_SECONDS):
+            self._fail(
+                f"has a malformed annotation (EDF+ TAL) {bytes(tal[:60])!r}: its onset must be a number "
+                f"of seconds within +/-{MAX_SECONDS:g} (e.g. '+12.5') and its duration a number >= 0",
+                _CORRUPT_FIX,
+            )
+        texts = []
+        for t in parts[1:]:
+            if t:
+                try:
+                    texts.append(t.decode("utf-8"))
+                except UnicodeDecodeError:
+                    texts.append(t.decode("latin-1"))
+        return onset, duration, texts
+
+    def _timekeeping(self, rec_start, rec_stop):
+        """Onset (s) of the time-keeping TAL (the first one) of each record in ``[rec_start, rec_stop)``;
+        NaN for a record without one."""
+        block = np.ascontiguousarray(self._columns(self._annot_idx[0], rec_start, rec_stop))
+        rows = block.view(np.uint8).reshape(block.shape[0], -1)
+        out = np.full(rows.shape[0], np.nan)
+        for k, row in enumerate(rows):
+            first = next(self._parse_tals(row.tobytes().split(b"\x00", 1)[0]), None)
+            if first is not None and not first[2]:
+                out[k] = first[0]
+        return out
 
     @cached_property
     def _start_offset(self):
         """Onset (s) of the first record's time-keeping TAL, 0.0 if none."""
         if not (self.is_plus and self._annot_idx):
             return 0.0
-        raw = np.ascontiguousarray(self._columns(self._annot_idx[0], 0, 1)).view(np.uint8)
-        first = next(self._parse_tals(raw.tobytes().split(b"\x00", 1)[0]), None)
-        if first is None or first[2] or not math.isfinite(first[0]):
-            return 0.0
-        return first[0]
+        first = self._timekeeping(0, 1)[0]
+        return float(first) if math.isfinite(first) else 0.0
+
+    @cached_property
+    def record_onsets(self):
+        """Start (s from :attr:`start`) of each data record: from the time-keeping TALs for EDF+D/BDF+D,
+        ``k * record_duration`` otherwise (array of ``n_records``)."""
+        if self.continuous:
+            return np.arange(self.n_records) * self.record_duration
+        if not self._annot_idx:
+            self._fail("is EDF+D/BDF+D (discontinuous) but has no annotation signal to time its data records",
+                       _CORRUPT_FIX)
+        out = []
+        step = max(1, self.RELEASE_BYTES // max(1, self._mm.shape[1] * self._mm.dtype.itemsize))
+        for r0 in range(0, self.n_records, step):
+            r1 = min(r0 + step, self.n_records)
+            out.append(self._timekeeping(r0, r1))
+            self._release(r0, r1)
+        onsets = np.concatenate(out)
+        missing = np.flatnonzero(~np.isfinite(onsets))
+        if missing.size:
+            self._fail(
+                f"is EDF+D/BDF+D (discontinuous) but its data record {missing[0] + 1} has no time-keeping "
+                "annotation (the first TAL of each record gives its start)", _CORRUPT_FIX
+            )
+        return onsets - onsets[0]
+
+    @cached_property
+    def segments(self):
+        """Continuous stretches of data records: list of ``(onset_s, first_record, stop_record)``,
+        onsets in seconds from :attr:`start`; one stretch for continuous files.
+
+        In EDF+D/BDF+D files, a record starting within half a sample (of the fastest signal) of the
+        end of the one before continues it; a later start opens a new segment (the gap is kept);
+        an earlier one (records overlapping or out of order) makes the file corrupt.
+        """
+        onsets = self.record_onsets
+        rd = self.record_duration
+        if self.continuous or self.n_records < 2:
+            return [(0.0, 0, self.n_records)]
+        tol = 0.5 * rd / max([s["samples_per_record"] for s in self.signals] + [1])
+        ends = onsets[:-1] + rd
+        overlap = np.flatnonzero(onsets[1:] < ends - tol)
+        if overlap.size:
+            r = int(overlap[0]) + 1
+            self._fail(
+                f"is EDF+D/BDF+D and its data record {r + 1} starts at {onsets[r]:+g} s, before the end of "
+                f"record {r} ({ends[r - 1]:+g} s): records overlap or are out of order", _CORRUPT_FIX
+            )
+        if onsets[-1] + rd > MAX_SECONDS:
+            self._fail(
+                f"is EDF+D/BDF+D and its last data record starts at {onsets[-1]:+g} s, beyond "
+                f"{MAX_SECONDS:g} s", _CORRUPT_FIX
+            )
+        cuts = [0] + [int(k) + 1 for k in np.flatnonzero(onsets[1:] > ends + tol)] + [self.n_records]
+        return [(float(onsets[a]), a, b) for a, b in zip(cuts[:-1], cuts[1:])]
 
     # ---- public ----------------------------------------------------------------------------
     @property
@@ -436,7 +553,14 @@ class EdfReader:
             start = _dt.datetime(year, month, day, hh, mm, ss)
         except ValueError:
             self._fail("has an invalid start date/time in its header")
-        return start + _dt.timedelta(seconds=self._start_offset)
+        offset = self._start_offset
+        try:
+            return start + _dt.timedelta(seconds=offset)
+        except OverflowError:
+            self._fail(
+                f"has a start date/time ({start.isoformat()}) that the first data record's time-keeping "
+                f"offset ({offset:+g} s) moves outside the years 1-9999", _CORRUPT_FIX
+            )
 
     @cached_property
     def annotations(self):
@@ -489,19 +613,10 @@ class EdfReader:
         Returns
         -------
         data : numpy.ndarray, shape (n_samples,), float64
-            Physical values in the signal's ``physical_dim`` (no unit conversion).
-
-        Raises
-        ------
-        MyoclonusInputError
-            For discontinuous EDF+D/BDF+D files.
+            Physical values in the signal's ``physical_dim`` (no unit conversion). In EDF+D/BDF+D
+            files the samples are those of the data records one after the other (the gaps between
+            :attr:`segments` are not in them).
         """
-        if not self.continuous:
-            self._fail(
-                "is an EDF+D/BDF+D (discontinuous) recording; EDF+D discontinuous recordings "
-                "are not supported yet",
-                fix=f"To analyse it, {_D2CFIX}.",
-            )
         n_sig = len(self.signals)
         if not -n_sig <= int(index) < n_sig:
             raise IndexError(f"Signal index {index} out of range for a file with {n_sig} signals.")

@@ -3,7 +3,10 @@
 Families:
 
 - EDF, EDF+, BDF, BDF+ (``.edf``, ``.bdf``): the package's own lazy memory-mapped reader
-  (per-channel sampling rates kept, annotations from every annotation channel).
+  (per-channel sampling rates kept, annotations from every annotation channel). EDF+D/BDF+D
+  (discontinuous) files are read as their continuous segments on a real time axis (gaps kept);
+  annotation-only EDF+/BDF+ files (e.g. Sleep-EDF hypnograms) as a recording with annotations and
+  no channel.
 - WFDB (PhysioNet, ``.hea`` + ``.dat``): needs ``pip install 'myoclonus[physionet]'``.
 - Text / CSV from wearables and acquisition software (``.txt``, ``.csv``, ``.tsv``): a time column or
   ``sfreq=``; BioSPPy-style ``#`` header lines with the rate, units and labels.
@@ -18,8 +21,15 @@ import warnings
 import numpy as np
 
 from .._logging import logger, verbose
-from .._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError, _check_path_exists
-from .recording import Annotations, Channel, Recording, _per_channel, _resolve_types, unit_scale
+from .._validate import (
+    MAX_PHYSICAL,
+    MAX_SFREQ,
+    MyoclonusError,
+    MyoclonusInputError,
+    MyoclonusUsageError,
+    _check_path_exists,
+)
+from .recording import Annotations, Channel, Recording, _GapLoader, _per_channel, _resolve_types, unit_scale
 
 __all__ = ["read_recording", "SUPPORTED_EXTENSIONS"]
 
@@ -81,9 +91,34 @@ def read_recording(
     Raises
     ------
     MyoclonusInputError
-        Missing, unknown, truncated or corrupt file; zero-length data.
+        Missing, unknown, truncated or corrupt file; zero-length data; header fields out of range
+        (sampling rates, times); malformed annotations. The message names the file.
     """
     path = _check_path_exists(path)
+    try:
+        rec = _read_any(path, sfreq)
+    except MyoclonusInputError as err:
+        if str(path) in str(err) or path.name in str(err):
+            raise
+        raise MyoclonusInputError(f"'{path}': {err}") from err
+    if units is not None:
+        _apply_units(rec, units)
+    if channel_types is not None:
+        rec.set_channel_types(channel_types)
+    if check:
+        rec.check_plausibility()
+        for c in rec.channels:
+            if c.type == "emg" and c.sfreq < 500:
+                msg = (
+                    f"{path.name}: EMG channel '{c.name}' is sampled at {c.sfreq:g} Hz; surface EMG "
+                    "needs >= 500 Hz (content up to 450 Hz). Jerk onsets will be coarse and short jerks may be missed."
+                )
+                warnings.warn(msg, stacklevel=3)
+    logger.info("Read %s: %r", path.name, rec)
+    return rec
+
+
+def _read_any(path, sfreq):
     ext = _ext(path)
     if path.stat().st_size == 0:
         raise MyoclonusInputError(f"'{path}' is empty (0 bytes): there is no data to read.")
@@ -103,25 +138,12 @@ def read_recording(
             )
     except MyoclonusError:
         raise
-    except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError, EOFError) as err:
+    except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError, EOFError, OverflowError,
+            ZeroDivisionError) as err:
         raise MyoclonusInputError(
             f"Could not read '{path}' as {ext or 'a recording'}: {err}. The file may be corrupt "
             "or truncated; check that it opens in EDFbrowser or MNE."
         ) from err
-    if units is not None:
-        _apply_units(rec, units)
-    if channel_types is not None:
-        rec.set_channel_types(channel_types)
-    if check:
-        rec.check_plausibility()
-        for c in rec.channels:
-            if c.type == "emg" and c.sfreq < 500:
-                msg = (
-                    f"{path.name}: EMG channel '{c.name}' is sampled at {c.sfreq:g} Hz; surface EMG "
-                    "needs >= 500 Hz (content up to 450 Hz). Jerk onsets will be coarse and short jerks may be missed."
-                )
-                warnings.warn(msg, stacklevel=3)
-    logger.info("Read %s: %r", path.name, rec)
     return rec
 
 
@@ -138,7 +160,7 @@ def _apply_units(rec, units):
                 f"Unknown unit {u!r} for channel '{c.name}' ({c.type}). Allowed units are 'V', 'mV', "
                 "'uV', 'nV' for EMG/EEG/ECG/EOG and 'm/s^2', 'g', 'mg' for accelerometers."
             )
-        if rec.source.get("format") not in ("EDF", "EDF+C", "BDF", "BDF+C", "WFDB", "text", "array"):
+        if rec.source.get("format") not in ("EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D", "WFDB", "text", "array"):
             raise MyoclonusUsageError(
                 "units= applies to EDF, BDF, WFDB and text files; files read through MNE are already "
                 f"scaled by MNE (channel '{c.name}'). Fix the unit in MNE (raw.apply_function) and use "
@@ -153,8 +175,6 @@ def _read_edf(path):
     from .edf import EdfReader
 
     reader = EdfReader(path)
-    if not reader.signals:
-        raise MyoclonusInputError(f"'{path}' has no signal channel (only annotations).")
     names = [s["label"] or f"CH{i + 1}" for i, s in enumerate(reader.signals)]
     # make names unique
     seen = {}
@@ -173,7 +193,7 @@ def _read_edf(path):
         channels.append(
             Channel(name, ctype, s["sfreq"], s["n_times"], canon, site, factor, s["physical_dim"], known)
         )
-    if not channels or all(c.n_times == 0 for c in channels):
+    if reader.signals and not channels:
         raise MyoclonusInputError(f"'{path}' contains no data records (zero-length data).")
     ann = reader.annotations
     annotations = Annotations([a[0] for a in ann], [a[1] for a in ann], [a[2] for a in ann])
@@ -186,19 +206,35 @@ def _read_edf(path):
         "n_records": reader.n_records,
         "record_duration_s": reader.record_duration,
     }
-    if not reader.continuous:
-        raise MyoclonusInputError(
-            f"'{path}' is a discontinuous {kind} recording (EDF+D/BDF+D), which myoclonus does not "
-            "read yet. Convert it to a continuous file first (EDFbrowser: Tools > Convert EDF+D to EDF+C)."
-        )
+    if not channels:
+        if not reader.is_plus:
+            raise MyoclonusInputError(
+                f"'{path}' has no signal channel and is not EDF+/BDF+, so it holds no annotations either."
+            )
+        source["content"] = "annotations only"
     file_index = [i for i, s in enumerate(reader.signals) if s["n_times"] > 0]
+    loader, segments = reader.read, None
+    if channels and len(reader.segments) > 1:
+        # EDF+D with gaps: real time axis, gaps kept (zeros), segments recorded in the model
+        rd = reader.record_duration
+        segments = [(onset, (r1 - r0) * rd) for onset, r0, r1 in reader.segments]
+        layout = {}
+        for i in file_index:
+            spr = reader.signals[i]["samples_per_record"]
+            layout[i] = [(int(round(onset * spr / rd)), r0 * spr, (r1 - r0) * spr) for onset, r0, r1 in reader.segments]
+        span = segments[-1][0] + segments[-1][1]
+        channels = [Channel(c.name, c.type, c.sfreq, int(round(span * c.sfreq)), c.unit, c.site, c.scale, c.file_unit,
+                            c.calibrated) for c in channels]
+        loader = _GapLoader(reader.read, layout)
+        source["recorded_duration_s"] = sum(d for _, d in segments)
     return Recording(
         channels,
-        reader.read,
+        loader,
         meas_date=reader.start,
         annotations=annotations,
         source=source,
         identity=reader.identity,
+        segments=segments,
         _file_index=file_index,
     )
 
@@ -212,10 +248,33 @@ def _read_wfdb(path):
     hea = path.with_suffix(".hea")
     if not hea.exists():
         raise MyoclonusInputError(f"WFDB header '{hea}' not found beside '{path}'. Give the .hea file.")
+    fs_text = _wfdb_fs_field(hea)
     try:
         header = wfdb.rdheader(record_name)
     except Exception as err:  # wfdb raises many types on a bad header
         raise MyoclonusInputError(f"Could not parse the WFDB header '{hea}': {err}.") from err
+    if fs_text is not None:
+        m = _RATE.match(fs_text)
+        fs = float(m.group(1)) if m else np.nan
+        if not (np.isfinite(fs) and 0 < fs <= MAX_SFREQ) or fs != float(header.fs):
+            read_as = f" (wfdb reads it as {header.fs!r} Hz)" if np.isfinite(fs) and 0 < fs <= MAX_SFREQ else ""
+            raise MyoclonusInputError(
+                f"WFDB header '{hea}' gives the sampling frequency {fs_text[:40]!r}{read_as} (record line, field 3); it "
+                f"must be a number of Hz in (0, {MAX_SFREQ:g}]. Correct the header."
+            )
+    fmts = [str(f) for f in (header.fmt or [])]
+    for name, f in zip(header.sig_name or [], fmts):
+        if f not in _WFDB_FORMATS:
+            raise MyoclonusInputError(
+                f"WFDB header '{hea}' gives signal '{name}' the storage format {f!r}, which is not a WFDB format "
+                f"({', '.join(_WFDB_FORMATS)}). Correct the header."
+            )
+    for name, g in zip(header.sig_name or [], header.adc_gain or []):
+        if not (np.isfinite(g) and g != 0):
+            raise MyoclonusInputError(
+                f"WFDB header '{hea}' gives signal '{name}' the ADC gain {g!r}; it must be a finite, non-zero number "
+                "of ADC units per physical unit. Correct the header."
+            )
     if not header.sig_len:
         raise MyoclonusInputError(f"'{hea}' declares no samples (zero-length data).")
     dat_files = {hea.parent / f for f in (header.file_name or [])}
@@ -259,6 +318,19 @@ def _read_wfdb(path):
     return Recording(channels, loader, meas_date=meas, source=source, identity=identity)
 
 
+#: Storage formats of the WFDB specification that wfdb-python reads.
+_WFDB_FORMATS = ("8", "16", "24", "32", "61", "80", "160", "212", "310", "311", "508", "516", "524")
+
+
+def _wfdb_fs_field(hea):
+    """The sampling-frequency text of a WFDB header's record line (without counter frequency), or None."""
+    for line in hea.read_text(encoding="latin-1").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            fields = line.split()
+            return fields[2].split("/")[0] if len(fields) > 2 else None
+    raise MyoclonusInputError(f"WFDB header '{hea}' has no record line; it is empty or not a WFDB header.")
+
+
 # ---------------------------------------------------------------------------------- text / CSV
 _UNIT_IN_NAME = re.compile(r"^(.*?)[\s_]*[\[(]\s*([^\])]+?)\s*[\])]\s*$")
 _TIME_NAMES = {"time", "t", "times", "timestamp", "time_s", "seconds", "sec", "s", "time (s)", "time[s]"}
@@ -268,7 +340,8 @@ def _read_text(path, *, sfreq=None):
     header = {}
     n_header = 0
     comment_lines = []
-    with open(path, "r", encoding="utf-8", errors="replace") as fh:
+    # utf-8-sig: a byte-order mark (Excel, Windows tools) is not part of the first name
+    with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         for line in fh:
             if line.startswith("#"):
                 n_header += 1
@@ -287,7 +360,8 @@ def _read_text(path, *, sfreq=None):
     tokens = first_data.strip().split(delim) if delim else first_data.split()
     has_names = not all(_is_number(t) for t in tokens)
     try:
-        data = np.loadtxt(path, comments="#", delimiter=delim, skiprows=1 if has_names else 0, ndmin=2, dtype=float)
+        data = np.loadtxt(path, comments="#", delimiter=delim, skiprows=1 if has_names else 0, ndmin=2, dtype=float,
+                          encoding="utf-8-sig")
     except ValueError as err:
         raise MyoclonusInputError(
             f"'{path}': could not parse the numbers in the data rows ({err}). Each row must hold one "
@@ -317,24 +391,26 @@ def _read_text(path, *, sfreq=None):
                 file_units[i] = hu[i] if len(hu) == len(names) else hu[0]
 
     rate = None
-    if "sampling rate (hz)" in header:
-        rate = float(header["sampling rate (hz)"])
-    else:
-        for k, v in header.items():
+    if sfreq is None:
+        for k, v in sorted(header.items(), key=lambda kv: kv[0] != "sampling rate (hz)"):
             if "sampling" in k or k in ("fs", "sfreq", "rate"):
-                try:
-                    rate = float(re.findall(r"[\d.]+", v)[0])
-                except (IndexError, ValueError):
-                    pass
+                rate = _header_rate(path, k, v)
+                break
     time_col = None
     for i, n in enumerate(names):
         if n.strip().lower() in _TIME_NAMES:
             time_col = i
             break
-    if time_col is not None:
+    if time_col is not None and sfreq is None:
         t = data[:, time_col]
         if (file_units[time_col] or "s").lower() in ("ms", "msec"):
             t = t / 1000.0
+        bad = np.flatnonzero(~np.isfinite(t))
+        if bad.size:
+            raise MyoclonusInputError(
+                f"'{path}': the time column '{names[time_col]}' holds {t[bad[0]]} at data row {bad[0] + 1}; times "
+                "must be finite numbers. Correct that row, or pass sfreq= (--sfreq) to ignore the time column."
+            )
         dt = np.diff(t)
         if dt.size == 0 or np.any(dt <= 0):
             raise MyoclonusInputError(f"'{path}': the time column '{names[time_col]}' is not increasing.")
@@ -346,18 +422,39 @@ def _read_text(path, *, sfreq=None):
                 "(--sfreq) to ignore the time column."
             )
         rate = rate or 1.0 / med
+    if time_col is not None:
         data = np.delete(data, time_col, axis=1)
         del names[time_col]
         del file_units[time_col]
+        if not names:
+            raise MyoclonusInputError(
+                f"'{path}' has only a time column and no signal column; add the signals' columns."
+            )
     if sfreq is not None:
         rate = float(sfreq)
+        if not (np.isfinite(rate) and 0 < rate <= MAX_SFREQ):
+            raise MyoclonusUsageError(
+                f"The sampling rate given for '{path}' (sfreq= / --sfreq) must be a finite number in "
+                f"(0, {MAX_SFREQ:g}] Hz, but got {sfreq!r}."
+            )
     if rate is None:
-        raise MyoclonusUsageError(
+        raise MyoclonusInputError(
             f"'{path}' has no time column and no sampling rate in its header. Give the rate: "
             "--sfreq HZ (CLI) or read_recording(path, sfreq=HZ)."
         )
-    if rate <= 0:
-        raise MyoclonusInputError(f"'{path}': sampling rate must be positive, but got {rate} Hz.")
+    if not (np.isfinite(rate) and 0 < rate <= MAX_SFREQ):
+        raise MyoclonusInputError(
+            f"'{path}': the time column gives a sampling rate of {rate:g} Hz, outside (0, {MAX_SFREQ:g}] Hz; "
+            "the times are not in seconds? Give their unit in the column name ('time [ms]') or pass --sfreq."
+        )
+    bad = np.argwhere(~(np.abs(data) <= MAX_PHYSICAL))
+    if bad.size:
+        r, c = (int(v) for v in bad[0])
+        raise MyoclonusInputError(
+            f"'{path}': column '{names[c]}' holds {data[r, c]} at data row {r + 1}; samples must be finite numbers "
+            f"within +/-{MAX_PHYSICAL:g} (myoclonus needs complete, evenly sampled data). Fill or cut out the "
+            "missing samples, or correct the value."
+        )
     types = _resolve_types(names, None, [None] * len(names))
     channels = []
     arrays = []
@@ -391,6 +488,22 @@ def _read_text(path, *, sfreq=None):
         "header": {k: v for k, v in header.items() if k in ("sampling rate (hz)", "resolution", "units", "labels")},
     }
     return Recording(channels, _ArrayLoader(arrays), source=source)
+
+
+_RATE = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?))\s*(?:hz)?\s*$", re.I)
+
+
+def _header_rate(path, key, value):
+    """The sampling rate (Hz) of the header line ``key``: a finite number in (0, MAX_SFREQ], else refused."""
+    m = _RATE.match(value)
+    rate = float(m.group(1)) if m else np.nan
+    if not (np.isfinite(rate) and 0 < rate <= MAX_SFREQ):
+        raise MyoclonusInputError(
+            f"'{path}': the header line '{key}' gives the sampling rate {value[:40]!r}; it must be a number of Hz "
+            f"in (0, {MAX_SFREQ:g}] (e.g. '# Sampling Rate (Hz):= 1000'). Correct the header, or pass sfreq= "
+            "(--sfreq)."
+        )
+    return rate
 
 
 def _is_number(s):

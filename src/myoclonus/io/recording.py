@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
+import math
 import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .._validate import (
+    MAX_SECONDS,
+    MAX_SFREQ,
     MyoclonusInputError,
     MyoclonusUsageError,
     _check_option,
@@ -156,6 +159,13 @@ class Annotations:
                 "onset, duration and description must have the same length, but got "
                 f"{len(onset)}, {len(duration)} and {len(description)}."
             )
+        bad = np.flatnonzero(~(np.isfinite(onset) & np.isfinite(duration) & (duration >= 0)))
+        if bad.size:
+            i = int(bad[0])
+            raise MyoclonusInputError(
+                f"Annotation {i + 1} ({description[i]!r}) has onset {onset[i]} s and duration {duration[i]} s; "
+                "onsets must be finite and durations finite and >= 0. Correct or remove that annotation."
+            )
         order = np.argsort(onset, kind="stable")
         self.onset = onset[order]
         self.duration = duration[order]
@@ -195,6 +205,18 @@ class Recording:
     identity : dict | None
         Patient-identifying header fields, kept only in memory; written to outputs only when the
         user asks (``keep_identity=True`` / ``--keep-identity``).
+    segments : list of (float, float) | None
+        For a discontinuous recording (EDF+D/BDF+D), the ``(onset_s, duration_s)`` of each
+        continuous stretch of data, in seconds from ``meas_date``, sorted and not overlapping.
+        The time axis of the recording stays real time: the gaps between segments are kept as gaps,
+        never stitched (the loader returns zeros there); :meth:`segment` gives one segment as a
+        recording of its own. None: one continuous segment.
+
+    Raises
+    ------
+    MyoclonusInputError
+        For a channel whose sampling rate is not a finite number in (0, :data:`MAX_SFREQ`] Hz, or
+        whose duration is beyond :data:`MAX_SECONDS`, and for overlapping or unsorted segments.
     """
 
     def __init__(
@@ -206,6 +228,7 @@ class Recording:
         annotations=None,
         source=None,
         identity=None,
+        segments=None,
         _file_index=None,
     ):
         self.channels = list(channels)
@@ -215,6 +238,30 @@ class Recording:
         self.annotations = annotations if annotations is not None else Annotations()
         self.source = dict(source or {})
         self._identity = dict(identity or {})
+        where = f"'{self.source['file']}': " if self.source.get("file") else ""
+        for c in self.channels:
+            if not (math.isfinite(c.sfreq) and 0 < c.sfreq <= MAX_SFREQ):
+                raise MyoclonusInputError(
+                    f"{where}channel '{c.name}' has a sampling rate of {c.sfreq!r} Hz; it must be a finite number "
+                    f"in (0, {MAX_SFREQ:g}] Hz. The file's rate field is corrupt: correct it, or give the rate "
+                    "(--sfreq for text files)."
+                )
+            if not c.n_times / c.sfreq <= MAX_SECONDS:
+                raise MyoclonusInputError(
+                    f"{where}channel '{c.name}' lasts {c.n_times / c.sfreq:g} s ({c.n_times} samples at {c.sfreq:g} "
+                    f"Hz), beyond {MAX_SECONDS:g} s: its sampling rate field is corrupt. Correct it in the file."
+                )
+        self._segments = None
+        if segments is not None:
+            segs = [(float(a), float(d)) for a, d in segments]
+            for k, (a, d) in enumerate(segs):
+                prev_end = segs[k - 1][0] + segs[k - 1][1] if k else 0.0
+                if not (math.isfinite(a) and math.isfinite(d) and d > 0 and a >= prev_end - 1e-9):
+                    raise MyoclonusInputError(
+                        f"{where}segment {k + 1} of the recording (onset {a} s, duration {d} s) overlaps the one "
+                        "before or is not a finite stretch of time; segments must be sorted and disjoint."
+                    )
+            self._segments = segs if len(segs) > 1 or (segs and segs[0][0] != 0.0) else None
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -401,7 +448,10 @@ class Recording:
             types[t] = types.get(t, 0) + 1
         tstr = ", ".join(f"{v} {k}" for k, v in types.items())
         rates = ", ".join(f"{r:g}" for r in sorted(self.groups()))
-        return f"<Recording | {self.n_channels} channels ({tstr}), {self.duration:.1f} s, {rates} Hz>"
+        if not self.channels:
+            return f"<Recording | no channel (annotations only), {len(self.annotations)} annotations>"
+        segs = f", {len(self.segments)} segments" if self.discontinuous else ""
+        return f"<Recording | {self.n_channels} channels ({tstr}), {self.duration:.1f} s{segs}, {rates} Hz>"
 
     # ------------------------------------------------------------------ picking
     def pick_indices(self, picks=None, *, allow_empty=False):
@@ -446,9 +496,11 @@ class Recording:
         seen = set()
         out = [i for i in out if not (i in seen or seen.add(i))]
         if not out and not allow_empty:
+            where = f"'{self.source['file']}'" if self.source.get("file") else "this recording"
+            has = ", ".join(f"{n} ({t})" for n, t in zip(names, self.ch_types)) or "no signal channel"
             raise MyoclonusInputError(
-                f"No channel of the requested kind ({', '.join(map(str, picks))}) in this recording; "
-                f"it has: {', '.join(f'{n} ({t})' for n, t in zip(names, self.ch_types))}."
+                f"No channel of the requested kind ({', '.join(map(str, picks))}) in {where}; it has: {has}. "
+                "Pick channels that exist (--channels), or set a channel's type (--channel-type NAME=emg)."
             )
         return out
 
@@ -462,7 +514,56 @@ class Recording:
             annotations=self.annotations,
             source=self.source,
             identity=self._identity,
+            segments=self._segments,
             _file_index=[self._file_index[i] for i in idx],
+        )
+
+    # ------------------------------------------------------------------ segments
+    @property
+    def discontinuous(self):
+        """True when the data are in several segments separated by gaps (EDF+D/BDF+D)."""
+        return self._segments is not None
+
+    @property
+    def segments(self):
+        """``[(onset_s, duration_s), ...]`` of the continuous stretches of data, in seconds from the
+        start; ``[(0.0, duration)]`` for a continuous recording."""
+        if self._segments is None:
+            return [(0.0, self.duration)]
+        return list(self._segments)
+
+    @property
+    def recorded_duration(self):
+        """Seconds of data actually recorded: the sum of the segments' durations (without the gaps)."""
+        return float(sum(d for _, d in self.segments))
+
+    def segment(self, k):
+        """Segment ``k`` (see :attr:`segments`) as a Recording of its own, lazily (no data read).
+
+        Its time axis starts at the segment's onset: add ``rec.segments[k][0]`` to its times (e.g.
+        event onsets) to place them on this recording's time axis. Annotations inside the segment
+        are kept, shifted likewise; ``meas_date`` is the segment's start.
+        """
+        segs = self.segments
+        _validate_type(k, "int", "segment index")
+        if not 0 <= k < len(segs):
+            raise MyoclonusUsageError(f"Segment index must be in [0, {len(segs) - 1}], but got {k}.")
+        onset, dur = segs[k]
+        first, channels = {}, []
+        for c, fi in zip(self.channels, self._file_index):
+            a = int(round(onset * c.sfreq))
+            first[fi] = a
+            n = max(0, min(int(round(dur * c.sfreq)), c.n_times - a))
+            if n:
+                channels.append((replace(c, n_times=n), fi))
+        ann = self.annotations
+        keep = (ann.onset >= onset) & (ann.onset < onset + dur)
+        annotations = Annotations(ann.onset[keep] - onset, ann.duration[keep], ann.description[keep])
+        meas = None if self.meas_date is None else self.meas_date + _dt.timedelta(seconds=onset)
+        source = dict(self.source, segment=k + 1, segment_onset_s=onset)
+        return Recording(
+            [c for c, _ in channels], _SegmentView(self._loader, first), meas_date=meas, annotations=annotations,
+            source=source, identity=self._identity, _file_index=[fi for _, fi in channels],
         )
 
     def set_channel_types(self, mapping):
@@ -617,6 +718,10 @@ class Recording:
             "channels": [c.to_dict() for c in self.channels],
             "n_annotations": len(self.annotations),
         }
+        if self.discontinuous:
+            out["discontinuous"] = True
+            out["recorded_duration_s"] = round(self.recorded_duration, 6)
+            out["segments"] = [{"onset_s": round(a, 6), "duration_s": round(d, 6)} for a, d in self.segments]
         if keep_identity and self._identity:
             out["identity"] = dict(self._identity)
         return out
@@ -662,6 +767,39 @@ class _ArrayLoader:
 
     def __call__(self, idx, start, stop):
         return self.arrays[idx][start:stop]
+
+
+class _SegmentView:
+    """Loader of :meth:`Recording.segment`: samples shifted by the segment's first sample per channel."""
+
+    def __init__(self, loader, first):
+        self.loader = loader
+        self.first = first
+
+    def __call__(self, idx, start, stop):
+        a = self.first[idx]
+        return self.loader(idx, a + start, a + stop)
+
+
+class _GapLoader:
+    """Loader on the real-time sample grid of a discontinuous file.
+
+    ``read(idx, start, stop)`` reads the file's samples (the segments one after the other);
+    ``layout[idx]`` lists ``(first, file_start, n)`` per segment: its first sample on the time
+    axis, its first sample in the file, its length. Samples in the gaps are zeros.
+    """
+
+    def __init__(self, read, layout):
+        self.read = read
+        self.layout = layout
+
+    def __call__(self, idx, start, stop):
+        out = np.zeros(max(0, stop - start))
+        for first, file_start, n in self.layout[idx]:
+            s, e = max(start, first), min(stop, first + n)
+            if s < e:
+                out[s - start: e - start] = self.read(idx, file_start + s - first, file_start + e - first)
+        return out
 
 
 def _per_channel(value, names, default, what):
