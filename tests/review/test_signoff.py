@@ -69,7 +69,7 @@ def test_signing_with_everything_decided(client):
     assert s["counts"]["added"] == 1 and s["counts"]["undecided"] == 0
 
 
-def test_export_and_rerun_cite_the_review(client, db_url):
+def test_export_and_rerun_cite_the_review(client, db_url, tmp_path):
     rv, evs = _review(client)
     jerks = [e for e in evs if e["kind"] == "jerk"]
     _decide(client, rv, jerks[:3])
@@ -85,6 +85,17 @@ def test_export_and_rerun_cite_the_review(client, db_url):
     assert cite["detector"]["name"].startswith("myoclonus.detect_jerks") and cite["detector"]["version"]
     assert side["GeneratedBy"][0]["SignedBy"] == "dr_newcomer"
     assert side["GeneratedBy"][1]["Name"] == cite["detector"]["name"]
+    # the EDF+ export carries the same citation as an annotation at 0 s, beside the events
+    from myoclonus.io import read_recording
+
+    edf = tmp_path / "export.edf"
+    edf.write_bytes(client.get(f"/api/reviews/{rv}/export.edf").content)
+    ann = read_recording(edf, check=False).annotations
+    notes = [(o, d) for o, d in zip(ann.onset, ann.description) if d.startswith("myoclonus review:")]
+    assert len(notes) == 1 and notes[0][0] == 0.0
+    assert "signed by dr_newcomer" in notes[0][1] and f"{n_und} events were left undecided" in notes[0][1]
+    assert "“trial run”" in notes[0][1] and f"version {cite['detector']['version']}" in notes[0][1]
+    assert sum(x.startswith("jerk@@") for x in ann.description) == len(jerks) - 1 + 1
     if "postgresql" in db_url:
         return  # the re-run is independent of the database back-end
     assert client.post(f"/api/reviews/{rv}/rerun").status_code == 200

@@ -455,11 +455,19 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     def api_export_edf(review_id: int):
         from ..events import write_events
 
+        from ..io import Annotations
+        from ..report.builder import review_lines
+
         rv, name = export_name(review_id, ".edf")
         rec, _ = recs.get(rv["recording_id"])
         ev = store.reviewed_events(engine, review_id)
+        # the review's citation as one annotation at 0 s, beside the file's own (on a copy)
+        out = rec.pick(rec.ch_names)
+        a = rec.annotations
+        cite = "myoclonus review: " + " ".join(review_lines({"review": store.review_citation(engine, review_id)}))
+        out.annotations = Annotations([*a.onset, 0.0], [*a.duration, 0.0], [*a.description, cite])
         d = tempfile.mkdtemp(prefix="myoclonus_review_")
-        p = write_events(ev, Path(d) / "events.edf", recording=rec, keep_identity=keep_identity)
+        p = write_events(ev, Path(d) / "events.edf", recording=out, keep_identity=keep_identity)
         import shutil
 
         return FileResponse(p, filename=name, media_type="application/octet-stream",
