@@ -224,6 +224,13 @@ def test_display_filters_change_the_drawn_trace(wander_edf, live_server, chromiu
     half = drawn()
     ratio = np.std(np.array(half["y"]) - y0) / np.std(np.array(band["y"]) - y0)
     assert abs(ratio - 0.5) < 0.01, ratio
+    # the down arrow steps every calibrated type's gain along 1-2-5 (EMG 100 -> 200, ACC 0.5 -> 1)
+    page.focus("#traces")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"() => window.myoReview.cal[{ch!r}].value === 200")
+    assert page.input_value("#d-emg-gain") == "200" and page.input_value("#d-acc-gain") == "1"
+    page.keyboard.press("ArrowUp")
+    page.wait_for_function(f"() => window.myoReview.cal[{ch!r}].value === 100")
     # time base and channel order are saved with the review
     page.select_option("#d-timebase", "5")
     page.click("#d-channels-btn")

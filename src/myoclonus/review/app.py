@@ -196,17 +196,6 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     def guard(fn):
         """Map the store's exceptions to HTTP answers (422 names the field that breaks a rule)."""
         import functools
-        import inspect
-
-        if inspect.iscoroutinefunction(fn):
-            @functools.wraps(fn)
-            async def awrapper(*a, **kw):
-                try:
-                    return await fn(*a, **kw)
-                except Exception as e:  # noqa: BLE001 - mapped or re-raised by answer()
-                    return answer(e)
-
-            return awrapper
 
         @functools.wraps(fn)
         def wrapper(*a, **kw):
@@ -405,11 +394,8 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
 
     @app.post("/api/reviews/{review_id}/sign")
     @guard
-    async def api_sign(review_id: int, request: Request):
-        raw = await request.body()
-        body = json.loads(raw) if raw.strip() else {}
-        if not isinstance(body, dict):
-            raise MyoclonusFieldError("body", "Send {} or {'undecided': N, 'reason': '...'}.", given=body)
+    def api_sign(review_id: int, request: Request, body: dict | None = None):
+        body = body or {}
         return store.sign_review(engine, review_id, reviewer(request), undecided=body.get("undecided"),
                                  reason=body.get("reason"))
 

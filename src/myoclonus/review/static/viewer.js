@@ -153,6 +153,18 @@
         el("button", { type: "button", onclick: () => move(1), title: "down" }, "↓")));
     }
   }
+  // every type one step of the 1-2-5 gain series (calibrated types, saved) or x1.25 (the others)
+  function stepGains(dir) {
+    for (const [t, v] of Object.entries(S.display.types)) {
+      if (!unitOf(t) || v.gain == null) continue;
+      const i = GAINS.findIndex((g) => g >= v.gain - 1e-12);
+      v.gain = GAINS[Math.min(GAINS.length - 1, Math.max(0, (i < 0 ? GAINS.length - 1 : i) + dir))];
+      const sel = document.getElementById(`d-${t}-gain`);
+      if (sel) options(sel, GAINS, v.gain, (x) => String(x));
+    }
+    S.gain *= dir < 0 ? 1.25 : 0.8;
+    displayChanged(false);
+  }
   function refusal(res) {
     if (!res.data) return `Error ${res.status}`;
     return (res.status === 422 && res.data.field ? `Refused (${res.data.field}): ` : "") + res.data.detail;
@@ -280,7 +292,7 @@
       const med = sample[Math.floor(sample.length / 2)];
       let k, centre;
       if (unit && set.gain) {
-        k = S.opts.div_px / set.gain * S.gain;
+        k = S.opts.div_px / set.gain;
         centre = d.filter && d.filter[0] != null && d.filtered ? 0 : med;
       } else {
         const dev = sample.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
@@ -477,8 +489,8 @@
     else if (k === "PageDown") setView(S.view.t0 + S.view.span, S.view.span);
     else if (k === "+" || k === "=") zoom(-1);
     else if (k === "-") zoom(1);
-    else if (k === "ArrowUp") { S.gain *= 1.25; draw(); }
-    else if (k === "ArrowDown") { S.gain /= 1.25; draw(); }
+    else if (k === "ArrowUp") stepGains(-1);
+    else if (k === "ArrowDown") stepGains(1);
     else handled = false;
     if (handled) ev.preventDefault();
   });
