@@ -26,7 +26,7 @@ from .._validate import MyoclonusFieldError, MyoclonusInputError, MyoclonusUsage
 from ..events import Events
 from . import db as _db
 from . import rules
-from .rules import STATUSES
+from .rules import STATUSES  # noqa: F401 - re-exported (store.STATUSES)
 
 sa = _db.sa
 
