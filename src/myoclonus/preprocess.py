@@ -329,7 +329,7 @@ def tkeo(x):
 
 
 def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", notch_harmonics=None, baseline_hp=None,
-                   log=None):
+                   log=None, return_notched=False):
     """EMG preprocessing: optional baseline high-pass, mains notch, band-pass (all zero-phase).
 
     Parameters
@@ -351,10 +351,14 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", no
         Extra high-pass (Hz) applied first, for strongly drifting baselines.
     log : list | None
         Descriptions of the filters applied are appended here.
+    return_notched : bool
+        Also return the signal before the band-pass (mean removed, notched).
 
     Returns
     -------
     filtered : ndarray, same shape, microvolts.
+    notched : ndarray, same shape, microvolts
+        Only with ``return_notched``.
     """
     y = np.asarray(x, dtype=np.float64)
     y = y - np.mean(y, axis=-1, keepdims=True)  # no DC step at the edges of the zero-phase filters
@@ -379,7 +383,8 @@ def preprocess_emg(x, sfreq, *, l_freq=20.0, h_freq=450.0, notch_freq="auto", no
         # (tests/detect/test_detect_engine.py::test_voluntary_contraction_is_one_sustained; an ad
         # hoc check put the envelope RMS of the last 50-100 ms at up to 2x its steady state)
         y = notch(y, sfreq, f0, h_freq=hi, harmonics=harmonics, log=log)
-    return bandpass(y, sfreq, lo, hi, log=log)
+    out = bandpass(y, sfreq, lo, hi, log=log)
+    return (out, y) if return_notched else out
 
 
 def acc_magnitude(data):

@@ -180,26 +180,68 @@ def test_artifacts_saturation_flat_pop_motion():
     res = _det(x)
     art = res.events.select("artifact")
     reasons = set(art.measures["reason"])
-    assert {"saturation", "flat"} <= reasons
-    pops = art[art.measures["reason"] == "electrode_pop"] if "electrode_pop" in reasons else None
-    # zero-phase filtering spreads the step response ~0.1 s before the step
-    assert pops is not None and np.any(np.abs(pops.onset - 1.3) < 0.12)
+    assert {"saturation", "flat", "electrode_step"} <= reasons
+    # the step is found at its sample and subtracted before filtering: no burst spreads around it
+    steps = art[art.measures["reason"] == "electrode_step"]
+    assert len(steps) == 1 and abs(steps.onset[0] - 1.3) < 0.002
+    assert res.thresholds["EMG"]["n_steps"] == 1
+    assert not np.any(np.abs(res.events.select(["jerk", "sustained"]).onset - 1.3) < 0.3)
     assert any("clips" in w for w in res.warnings)
     assert score_events(truth.select("jerk"), res.events.select("jerk"))["recall"] == 1.0
 
 
-def test_motion_artifact():
-    x, truth, _ = make_emg(10, SF, seed=12, jerks=[(2.0, 0.04, 6.0), (6.0, 0.04, 6.0)])
+def test_jerk_on_electrode_step_is_flagged_not_rejected():
+    # a large jerk (40x background) with an electrode step in its middle, and a step alone
+    sched = [(2.0 + k, 0.03, 6.0) for k in range(6)] + [(8.0, 0.04, 40.0)]
+    x, truth, _ = make_emg(12, SF, seed=13, jerks=sched)
     x = x.copy()
-    k = int(4.0 * SF)
-    n = int(0.3 * SF)
-    # a 4 Hz movement swing with some high-frequency cable noise
-    x[k: k + n] += 3000 * np.hanning(n) * np.sin(2 * np.pi * 4 * np.arange(n) / SF)
-    x[k: k + n] += 30 * np.hanning(n) * np.random.default_rng(0).standard_normal(n)
+    for t0, h in ((8.02, 1500.0), (10.0, -800.0)):
+        k = int(t0 * SF)
+        x[k:] += h * np.exp(-np.arange(x.size - k) / SF / 0.3)
     res = _det(x)
+    big = res.events[(np.abs(res.events.onset - 8.0) < 0.01) & (res.events.kind == "jerk")]
+    assert len(big) == 1 and "electrode_step" in big.measures["flags"][0]
+    unflagged = _det(x, flag_penalty=0.0).events
+    same = unflagged[(np.abs(unflagged.onset - 8.0) < 0.01) & (unflagged.kind == "jerk")]
+    assert big.measures["confidence"][0] < same.measures["confidence"][0]
     art = res.events.select("artifact")
-    assert np.any((np.abs(art.onset - 4.1) < 0.2) & (art.measures["reason"] == "motion"))
-    assert len(res.events.select("jerk")) == 2
+    assert np.any((np.abs(art.onset - 10.0) < 0.002) & (art.measures["reason"] == "electrode_step"))
+    assert score_events(truth.select("jerk"), res.events.select("jerk"))["recall"] == 1.0
+
+
+def test_motion_flags_never_veto():
+    x, truth, _ = make_emg(12, SF, seed=12, jerks=[(2.0, 0.04, 6.0), (6.0, 0.04, 6.0), (8.0, 0.04, 30.0)])
+    x = x.copy()
+    n = int(0.3 * SF)
+    swing = np.hanning(n) * np.sin(2 * np.pi * 4 * np.arange(n) / SF)
+    # a 4 Hz movement swing alone: below the EMG band, no burst at all
+    k = int(4.0 * SF)
+    x[k: k + n] += 3000 * swing
+    # a jerk that moves the limb: the same swing starting 40 ms after it
+    k = int(8.04 * SF)
+    x[k: k + n] += 3000 * swing
+    res = _det(x)
+    pos = res.events.select(["jerk", "sustained"])
+    assert not np.any(np.abs(pos.onset - 4.1) < 0.3)
+    moved = pos[np.abs(pos.onset - 8.0) < 0.01]
+    assert list(moved.kind) == ["jerk"] and "motion" in moved.measures["flags"][0]
+    assert score_events(truth.select("jerk"), res.events.select("jerk"))["recall"] == 1.0
+
+
+def test_motion_alone_in_the_emg_band_is_an_artifact():
+    # a movement oscillation whose EMG-band content is only its low-frequency leakage (14 Hz, 3 mV,
+    # smooth): a burst with the motion flag and no EMG above 60 Hz is an artifact, not a jerk
+    x, _, _ = make_emg(8, SF, seed=14, jerks=[(2.0, 0.04, 6.0)])
+    x = x.copy()
+    n = int(0.4 * SF)
+    k = int(5.0 * SF)
+    t = np.arange(n) / SF
+    x[k: k + n] += 3000 * np.hanning(n) * np.sin(2 * np.pi * 14 * t)
+    res = _det(x)
+    pos = res.events.select(["jerk", "sustained"])
+    assert not np.any(np.abs(pos.onset - 5.0) < 0.2)
+    art = res.events.select("artifact")
+    assert np.all(art.measures["reason"][np.abs(art.onset - 5.0) < 0.2] == "motion")
 
 
 def test_flat_channel():

@@ -89,9 +89,12 @@ def test_simulated_silent_periods():
 def test_simulated_healthy_few_false_jerks():
     sim, res = _run("healthy", duration=60.0, seed=2)
     minutes = len(res.thresholds) * sim.recording.duration / 60
-    # target of the issue: <= 1 per 10 min of EMG; measured here 6.25 (12.5 without
-    # DEFAULTS['slow_rise_llr']; see benchmarks/README.md)
-    assert len(res.events.select("jerk")) / minutes * 10 <= 8
+    jerks = res.events.select("jerk")
+    # voluntary bursts of 150-500 ms: on one channel they differ from long jerks only by their rise,
+    # so they are reported with a confidence under 0.5 (PARAMS['rise_evidence']); measured 8.75 per
+    # 10 min here (benchmarks/README.md: the one-channel limit)
+    assert len(jerks) / minutes * 10 <= 10
+    assert np.all(jerks.measures["confidence"][jerks.duration >= 0.1] < 0.5)
 
 
 def test_simulated_acc_jerks_linked():
@@ -124,16 +127,16 @@ def test_simulated_cortical_short_bin():
 
 
 def test_simulated_slow_rise_voluntary_bursts():
-    # DEFAULTS['slow_rise_llr'] (6): bursts whose rise fits a slow (24-128 ms) raised cosine better
-    # than a fast (<= 8 ms) one are voluntary recruitment, classed sustained. Measured on healthy
-    # 120 s seed 1: 7 false jerks without it, 2 with it, every reclassified burst a truth voluntary
-    # burst; subcortical 60 s seed 1: jerk F1 0.987 without it, 0.983 with it (a 100-500 ms jerk
-    # whose amplitude happens to grow over its first tens of ms is classed sustained).
+    # slow_rise_llr=6 (an option, off by default: on real activation material it lost 36 of 241
+    # long jerks, benchmarks/README.md): bursts whose rise fits a slow (24-128 ms) raised cosine
+    # better than a fast (<= 8 ms) one are voluntary recruitment, classed sustained. Measured on
+    # healthy 120 s seed 1: 7 false jerks without it, 2 with it, every reclassified burst a truth
+    # voluntary burst; subcortical 60 s seed 1: jerk F1 0.987 without it, 0.983 with it.
     sim = simulate_mod.simulate("healthy", duration=120.0, sfreq=2048, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        on = detect_jerks(sim.recording).events.select("jerk")
-        off = detect_jerks(sim.recording, slow_rise_llr=None).events.select("jerk")
+        on = detect_jerks(sim.recording, slow_rise_llr=6.0).events.select("jerk")
+        off = detect_jerks(sim.recording).events.select("jerk")
     assert len(off) >= 6
     assert len(on) <= 3
     kept = {(str(c), round(float(o), 4)) for c, o in zip(on.channel, on.onset)}
@@ -144,8 +147,10 @@ def test_simulated_slow_rise_voluntary_bursts():
             continue
         m = (vol.channel == c) & (vol.onset < o + d) & (vol.onset + vol.duration > o)
         assert m.any(), (c, o)
+    # by default those long voluntary bursts stay jerks with a confidence under 0.5
+    assert np.all(off.measures["confidence"][off.duration >= 0.1] < 0.5)
     sim, res = _run("subcortical")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res_off = detect_jerks(sim.recording, slow_rise_llr=None)
-    assert _score(sim, res)["f1"] >= _score(sim, res_off)["f1"] - 0.01
+        res_on = detect_jerks(sim.recording, slow_rise_llr=6.0)
+    assert _score(sim, res_on)["f1"] >= _score(sim, res)["f1"] - 0.01

@@ -10,7 +10,7 @@ from .._numba import njit, use_numba
 from ..preprocess import bandpass
 from ._scan import flat_runs, runs
 
-__all__ = ["runs", "detect_clipping", "clipping_rails", "apply_clipping", "detect_flat", "low_frequency_ratio", "lf_decimation", "mask_from_segments", "step_scale"]
+__all__ = ["detect_steps", "repair_steps", "STEP_SPAN", "STEP_PERSIST", "STEP_TAUS", "runs", "detect_clipping", "clipping_rails", "apply_clipping", "detect_flat", "low_frequency_ratio", "lf_decimation", "mask_from_segments", "step_scale"]
 
 
 def mask_from_segments(n, starts, stops):
@@ -137,7 +137,7 @@ def detect_flat(x, sfreq, *, min_duration=0.1):
 
 
 @njit
-def _lf_measures_nb(raw, filt, lf, starts, stops, p, q, sd):  # pragma: no cover - compiled
+def _lf_measures_nb(raw, filt, lf, starts, stops, p, pa, q, sd):  # pragma: no cover - compiled
     """The per-burst loop of :func:`low_frequency_ratio` (same operations, so the same values)."""
     nb = starts.size
     ratio = np.zeros(nb)
@@ -146,7 +146,7 @@ def _lf_measures_nb(raw, filt, lf, starts, stops, p, q, sd):  # pragma: no cover
     n = raw.size
     for i in range(nb):
         a, b = starts[i], stops[i]
-        lo, hi = max(0, a - p), min(n, b + p)
+        lo, hi = max(0, a - p), min(n, b + pa)
         s0 = lo // q
         s1 = max(-(-hi // q), s0 + 1)
         s1 = min(s1, lf.size)
@@ -177,12 +177,14 @@ def _lf_measures_nb(raw, filt, lf, starts, stops, p, q, sd):  # pragma: no cover
     return ratio, step, step_ratio
 
 
-def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05, sd=None):
+def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=15.0, pad=0.05, after=0.15, sd=None):
     """Peak of the low-frequency (1-15 Hz) raw signal over the peak of the EMG band, per burst.
 
     Motion artefacts and electrode pops put most of their energy below the EMG band; a myoclonic
-    EMG burst does not (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027). ``sd``: the
-    scale of one-sample steps (:func:`step_scale`), by default of ``raw`` itself.
+    EMG burst does not (De Luca et al. 2010, doi:10.1016/j.jbiomech.2010.01.027). The window runs
+    from ``pad`` s before the burst to ``after`` s after it: a jerk that moves the limb is followed
+    by the movement after the electromechanical delay (10-100 ms). ``sd``: the scale of one-sample
+    steps (:func:`step_scale`), by default of ``raw`` itself.
 
     Returns
     -------
@@ -206,16 +208,16 @@ def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=1
     lf = bandpass(xb, sfreq / q, l_freq, h, order=2) if m > 3 else xb - xb.mean()
     if sd is None:
         sd = step_scale(raw)
-    p = int(round(pad * sfreq))
+    p, pa = int(round(pad * sfreq)), int(round(after * sfreq))
     if use_numba():
         return _lf_measures_nb(np.ascontiguousarray(raw, dtype=np.float64), np.ascontiguousarray(filt, dtype=np.float64),
                                np.ascontiguousarray(lf, dtype=np.float64), np.asarray(starts, np.int64),
-                               np.asarray(stops, np.int64), p, q, float(sd))
+                               np.asarray(stops, np.int64), p, pa, q, float(sd))
     ratio = np.zeros(len(starts))
     step = np.zeros(len(starts))
     step_ratio = np.zeros(len(starts))
     for i, (a, b) in enumerate(zip(starts, stops)):
-        lo, hi = max(0, a - p), min(raw.size, b + p)
+        lo, hi = max(0, a - p), min(raw.size, b + pa)
         seg = lf[lo // q: max(-(-hi // q), lo // q + 1)]
         peak = np.abs(filt[a:b]).max() + 1e-12
         ratio[i] = (seg.max() - seg.min()) / (2 * peak)
@@ -227,10 +229,10 @@ def low_frequency_ratio(raw, filt, sfreq, starts, stops, *, l_freq=1.0, h_freq=1
     return ratio, step, step_ratio
 
 
-def step_scale(raw):
-    """Robust SD of the one-sample steps of a raw signal (1.4826 x median absolute first difference)."""
+def step_scale(raw, *, span=1):
+    """Robust SD of the ``span``-sample differences of a raw signal (1.4826 x their median absolute value)."""
     raw = np.asarray(raw, dtype=np.float64)
-    d = np.abs(np.diff(raw, prepend=raw[:1]))
+    d = np.abs(raw[span:] - raw[:-span]) if raw.size > span else np.zeros(1)
     return float(1.4826 * np.median(d) + 1e-12)
 
 
@@ -238,3 +240,133 @@ def lf_decimation(sfreq, h_freq=15.0):
     """Block length (samples) of the low-frequency signal of :func:`low_frequency_ratio`: block
     means at no less than 16 x ``h_freq``."""
     return max(1, int(sfreq // (16 * min(h_freq, 0.4 * sfreq))))
+
+
+#: Samples over which an electrode step is allowed to complete (the amplifier's anti-aliasing
+#: filter spreads a step over about two samples).
+STEP_SPAN = 2
+#: The level after a step must persist: from ``STEP_PERSIST[0]`` to ``STEP_PERSIST[1]`` s after the
+#: jump its median still differs from the level before by at least ``STEP_PERSIST[2]`` x the step.
+#: A QRS complex (60-100 ms) or an EMG potential has returned to baseline by then; an electrode step
+#: recovers over hundreds of milliseconds (simulated pops: 50-300 ms).
+STEP_PERSIST = (0.03, 0.08, 0.3)
+#: Decay time constants (s) tried for the recovery after an electrode step (inf: a lasting offset,
+#: as with DC-coupled amplifiers; 0.05-2 s: electrode-skin recharging and AC coupling).
+STEP_TAUS = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, np.inf)
+
+
+def _robust_sd(d):
+    return 1.4826 * float(np.median(np.abs(d))) + 1e-12
+
+
+def detect_steps(raw, sfreq, *, k, window=0.02, sd=None):
+    """Electrode steps: abrupt jumps of the raw signal whose new level persists.
+
+    A step (electrode pop, cable or connector movement) changes the raw level within
+    :data:`STEP_SPAN` samples and stays there (or recovers slowly), whereas EMG, however large,
+    oscillates about its baseline within milliseconds, and a QRS complex within 100 ms. A jump of the
+    ``STEP_SPAN``-sample difference
+    is a step when it is at least ``k`` times the local sample-to-sample variability (robust SD of
+    the same differences within ``window`` s on both sides, the jump left out) and at least ``k``
+    times its channel-wide scale ``sd``, and when the median level of the ``window`` after it differs
+    from that before it by at least half the jump, in the same direction, and by at least ``k`` x
+    ``sd``, and still by 0.3 x that 30-80 ms later (:data:`STEP_PERSIST`).
+
+    Parameters
+    ----------
+    raw : ndarray, shape (n_times,)
+        Raw signal (uV).
+    sfreq : float
+        Hz.
+    k : float
+        Jump threshold in multiples of the local (and channel-wide) sample-to-sample variability.
+    window : float
+        Seconds on each side for the local variability and the levels.
+    sd : float | None
+        Channel-wide robust SD of the differences (:func:`step_scale`); default from ``raw``.
+
+    Returns
+    -------
+    at : ndarray of int
+        Sample of each step (its last sample before the jump).
+    shift : ndarray of float
+        Level change at the jump (uV): the median of its first millisecond (at least 3 samples)
+        after minus that of the ``window`` before.
+    """
+    x = np.asarray(raw, dtype=np.float64)
+    n, m = x.size, STEP_SPAN
+    w = max(4, int(round(window * sfreq)))
+    q = max(3, int(round(0.001 * sfreq)))
+    l0, l1 = int(round(STEP_PERSIST[0] * sfreq)), max(int(round(STEP_PERSIST[1] * sfreq)), int(round(STEP_PERSIST[0] * sfreq)) + 4)
+    if n < 2 * w + m + 2:
+        return np.zeros(0, int), np.zeros(0)
+    d = x[m:] - x[:-m]
+    sd = step_scale(x, span=m) if sd is None else sd
+    cand = np.flatnonzero(np.abs(d) > k * sd)
+    at, shift = [], []
+    last = -10 * w
+    for t in cand:
+        if t - last < w:  # one step per window (its largest difference is taken below)
+            continue
+        lo, hi = max(0, t - w), min(d.size, t + w)
+        t = lo + int(np.argmax(np.abs(d[lo:hi])))
+        if t - last < w or t < w or t + m + w > n:
+            continue
+        jump = d[t]
+        around = np.concatenate([d[max(0, t - w):max(0, t - m)], d[t + m:t + m + w]])
+        if around.size < 8 or abs(jump) < k * _robust_sd(around):
+            continue
+        before = float(np.median(x[t - w:t + 1]))
+        after = float(np.median(x[t + m:t + m + w]))
+        if np.sign(after - before) != np.sign(jump) or abs(after - before) < 0.5 * abs(jump):
+            continue
+        # the level change at the jump itself (the recovery has not started): the first millisecond
+        s = float(np.median(x[t + m:t + m + q])) - before
+        if abs(s) < k * sd:
+            continue
+        late = x[t + m + l0:t + m + l1]  # still there after a QRS complex would have passed
+        if late.size < 4 or (float(np.median(late)) - before) * np.sign(s) < STEP_PERSIST[2] * abs(s):
+            continue
+        at.append(t)
+        shift.append(s)
+        last = t
+    return np.array(at, int), np.array(shift, float)
+
+
+def repair_steps(raw, sfreq, at, shift, *, fit=0.5):
+    """Subtract each electrode step and its recovery from the raw signal (a copy).
+
+    The step is modelled as ``shift * exp(-t / tau)`` from the sample after the jump: ``shift`` is
+    the level change measured across the jump (:func:`detect_steps`), so the signal stays continuous
+    there, and ``tau`` (from :data:`STEP_TAUS`) fits best, by least squares, the 5 ms moving average of
+    the signal relative to the median level before the step over the next ``fit`` s (or up to the
+    next step); the samples inside the jump are interpolated linearly. What remains is the EMG
+    around the step, so that the band-pass does not turn the step into a burst.
+
+    Returns
+    -------
+    repaired : ndarray, shape (n_times,)
+    """
+    x = np.array(raw, dtype=np.float64, copy=True)
+    n, m = x.size, STEP_SPAN
+    w = max(4, int(round(0.02 * sfreq)))
+    box = max(1, int(round(0.005 * sfreq)))
+    for j, (t, s) in enumerate(zip(at, shift)):
+        t = int(t)
+        end = min(n, t + m + int(round(fit * sfreq)), int(at[j + 1]) if j + 1 < len(at) else n)
+        base = float(np.median(x[max(0, t - w):t + 1]))
+        seg = x[t + m:end] - base
+        if seg.size < 4:
+            continue
+        smooth = np.convolve(seg, np.ones(box) / box, mode="same")
+        tt = np.arange(seg.size) / sfreq
+        best, best_err = np.inf, np.inf
+        for tau in STEP_TAUS:
+            g = np.ones(seg.size) if not np.isfinite(tau) else np.exp(-tt / tau)
+            err = float(np.sum((smooth - s * g) ** 2))
+            if err < best_err:
+                best, best_err = tau, err
+        tail = np.arange(n - t - m) / sfreq
+        x[t + m:] -= s * (np.ones(tail.size) if not np.isfinite(best) else np.exp(-tail / best))
+        x[t + 1:t + m] = np.linspace(x[t], x[t + m], m + 1)[1:-1]
+    return x

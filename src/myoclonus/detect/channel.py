@@ -19,7 +19,7 @@ import numpy as np
 
 from ..preprocess import preprocess_emg
 from ._scan import LevelCurve, energy_cumsum, merge_by_onset, overlaps, scaled_hysteresis
-from .artifacts import apply_clipping, low_frequency_ratio
+from .artifacts import apply_clipping, detect_steps, repair_steps
 from .bursts import (
     DECAY_GRID,
     envelope,
@@ -33,7 +33,9 @@ from .bursts import (
     segment_rms,
     slow_rise_glr,
 )
-from .ecg import detect_qrs, subtract_template
+from .classify import classify_bursts
+from .ecg import qrs_in_emg, subtract_template
+from .edges import directional_band, refine_directional
 from .measures import finish_chunk, pack_events
 from .params import DetectionParams
 from .silent import detect_silent_periods
@@ -73,6 +75,24 @@ def flank_rms(cs2, on, off, sfreq, *, window=0.1, side="min"):
     return np.minimum(pre, post) if side == "min" else np.maximum(pre, post)
 
 
+def burst_tests(cs2, on, off, base, sfreq, *, tail, k_burst, burst_window, k_flank, flank_window, flank_side,
+                min_duration):
+    """Which bursts ``[on, off)`` pass the amplitude tests.
+
+    A burst is kept when it lasts at least ``min_duration`` s and its RMS over at least
+    ``burst_window`` s (centred on it: brief fluctuations of a tonic background do not keep their
+    amplitude over it, a jerk does) reaches ``k_burst * tail`` x the background ``base`` at its onset
+    and ``k_flank`` x the EMG on its ``flank_side`` (:func:`flank_rms`).
+    """
+    n = cs2.size - 1
+    half = np.maximum(int(round(burst_window * sfreq)) - (off - on), 0) // 2
+    rms = segment_rms(cs2, np.maximum(on - half, 0), np.minimum(off + half, n))
+    keep = ((off - on) >= min_duration * sfreq) & (rms >= k_burst * tail * base[on])
+    if k_flank:
+        keep &= rms >= k_flank * flank_rms(cs2, on, off, sfreq, window=flank_window, side=flank_side)
+    return keep
+
+
 def _kept_bursts(filt, sfreq, cs2, s, e, pk, level, *, tail, k_burst, burst_window, k_flank, flank_window, flank_side,
                  min_duration, refractory, gap, refine_search, edge, edges, base=None):
     """Refined edges of the hysteresis segments ``s, e`` (peaks ``pk``) that pass the burst tests.
@@ -94,14 +114,9 @@ def _kept_bursts(filt, sfreq, cs2, s, e, pk, level, *, tail, k_burst, burst_wind
     on, off = merge_close(on, off, gap)
     if not len(on):
         return on, off
-    base = level if base is None else base
-    # burst RMS over at least `burst_window` (centred on the burst): brief fluctuations of a
-    # tonic background do not keep their amplitude over it, a jerk does
-    half = np.maximum(int(round(burst_window * sfreq)) - (off - on), 0) // 2
-    rms = segment_rms(cs2, np.maximum(on - half, 0), np.minimum(off + half, n))
-    keep = ((off - on) >= 0.5 * min_duration * sfreq) & (rms >= k_burst * tail * base[on])
-    if k_flank:
-        keep &= rms >= k_flank * flank_rms(cs2, on, off, sfreq, window=flank_window, side=flank_side)
+    keep = burst_tests(cs2, on, off, level if base is None else base, sfreq, tail=tail, k_burst=k_burst,
+                       burst_window=burst_window, k_flank=k_flank, flank_window=flank_window, flank_side=flank_side,
+                       min_duration=0.5 * min_duration)
     ne = int(round(edge * sfreq))
     if edges[0]:
         keep &= on >= ne
@@ -111,18 +126,8 @@ def _kept_bursts(filt, sfreq, cs2, s, e, pk, level, *, tail, k_burst, burst_wind
 
 
 
-def detect_channel(
-    raw,
-    sfreq,
-    *,
-    params=None,
-    qrs=None,
-    log=None,
-    stats=None,
-    core=None,
-    edges=(True, True),
-    **overrides,
-):
+def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, core=None, edges=(True, True),
+                   **overrides):
     """Detect bursts, artifacts and silent periods on one raw EMG channel (pure function).
 
     Parameters
@@ -153,23 +158,14 @@ def detect_channel(
     Returns
     -------
     out : dict
-        ``onset``, ``offset`` (samples, exclusive), ``kind``, ``reason`` and the measures
+        ``onset``, ``offset`` (samples, exclusive), ``kind``, ``reason``, ``flags`` and the measures
         ``peak_amplitude_uv``, ``rms_uv``, ``area_uvs``, ``snr_db``, ``confidence``,
         ``tonic_level_uv`` as arrays; and ``info``: ``noise_floor_uv``, ``threshold_on_uv``,
-        ``threshold_off_uv``, ``mains_hz``, ``ecg``, ``clip_level_uv``, ``warnings``.
+        ``threshold_off_uv``, ``mains_hz``, ``ecg``, ``clip_level_uv``, ``n_steps``, ``warnings``.
     """
     p = DetectionParams() if params is None else params
     if overrides:
         p = p.replace(**overrides)
-    (method, l_freq, h_freq, envelope_window, k_on, k_off, k_burst, burst_window, k_flank, flank_window,
-     k_superimposed, superimposed_span, min_duration, merge_gap, refractory, jerk_max, max_rise,
-     slow_rise_min_duration, sustained_window, k_sustained, sustained_gap, refine_search, ramp_fit, ramp_search,
-     slow_rise_llr, edge, floor_span, ecg_k, lf_ratio_max, pop_step, silent_periods) = (
-        p.method, p.l_freq, p.h_freq, p.envelope_window, p.k_on, p.k_off, p.k_burst, p.burst_window, p.k_flank,
-        p.flank_window, p.k_superimposed, p.superimposed_span, p.min_duration, p.merge_gap, p.refractory, p.jerk_max,
-        p.max_rise, p.slow_rise_min_duration, p.sustained_window, p.k_sustained, p.sustained_gap, p.refine_search,
-        p.ramp_fit, p.ramp_search, p.slow_rise_llr, p.edge, p.floor_span, p.ecg_k, p.lf_ratio_max, p.pop_step,
-        p.silent_periods)
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
     log = [] if log is None else log
@@ -179,95 +175,192 @@ def detect_channel(
         arrays = stats.pop("_arrays", None)
     log.extend(stats["log"])
     clip = stats["clip"]
-    rows = []  # (onset, offset, kind, reason)
     info = {"warnings": list(stats["warnings"]), "mains_hz": stats["mains_hz"],
             "mains_harmonics_hz": stats["mains_harmonics"], "ecg": stats["ecg"],
             "clip_level_uv": None if clip is None else clip["level"]}
     raw, fs, fe, _ = flat_stretches(raw, sfreq)
-    empty_info = dict(info, noise_floor_uv=0.0, threshold_on_uv=0.0, threshold_off_uv=0.0)
     if stats["flat"]:
-        return finish_chunk(pack_events([(0, n, "artifact", "flat")], raw, raw, sfreq, 0.0, k_on, empty_info, None), raw, sfreq, core, edges)
-    cs, ce = apply_clipping(raw, sfreq, clip) if clip is not None else (np.zeros(0, int), np.zeros(0, int))
+        info.update(noise_floor_uv=0.0, threshold_on_uv=0.0, threshold_off_uv=0.0, n_steps=0)
+        rows = [(0, n, "artifact", "flat", "", 0.0, np.inf)]
+        return finish_chunk(pack_events(rows, raw, raw, sfreq, 0.0, p.k_on, info, None), raw, sfreq, core, edges)
+    z = np.zeros(0, int)
+    cs, ce = apply_clipping(raw, sfreq, clip) if clip is not None else (z, z)
     if clip is not None and core is None:
-        frac = float(np.sum(ce - cs)) / n
-        info["warnings"].append(clipping_warning(clip["level"], len(cs), frac))
+        info["warnings"].append(clipping_warning(clip["level"], len(cs), float(np.sum(ce - cs)) / n))
     # flat or saturated stretches, sorted and merged (silent periods touching them are dropped)
     xs, xe = merge_by_onset(np.concatenate([fs, cs]).astype(int), np.concatenate([fe, ce]).astype(int), 0)
-    # ---------------------------------------------------------------- filters and ECG
     if arrays is not None:
-        filt, env, peaks_r = arrays["filt"], arrays["env"], arrays["peaks"]
+        filt, notched, env, peaks_r, steps, fixed = (arrays[k] for k in ("filt", "notched", "env", "peaks", "steps",
+                                                                             "repaired"))
     else:
-        filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=stats["mains_hz"],
-                              notch_harmonics=stats["mains_harmonics"])
-        peaks_r = np.zeros(0, int)
-        if stats["ecg"] is not None:
-            if stats["ecg"]["source"] == "ECG channel":
-                peaks_r = np.zeros(0, int) if qrs is None else np.asarray(qrs, int)
-                peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
-            else:
-                peaks_r = detect_qrs(raw, sfreq, ref=stats["qrs_ref"])
-            if len(peaks_r):
-                filt, _ = subtract_template(filt, sfreq, peaks_r, template=stats["template"])
+        filt, notched, peaks_r, steps, fixed = filtered_channel(raw, sfreq, p, stats, qrs)
         env = None
-    # ---------------------------------------------------------------- bursts
+    info["n_steps"] = int(len(steps))
     floor, tail = stats["floor"], stats["tail"]
-    w = max(envelope_window, 3.0 / sfreq)
-    level = local_floor_curve(filt, sfreq, span=floor_span, floor=floor) if floor_span else LevelCurve([0.0], [floor], n)
-    on_k, off_k = k_on * tail, k_off
-    info.update(
-        noise_floor_uv=floor,
-        threshold_on_uv=on_k * floor,
-        threshold_off_uv=off_k * floor,
-        tail_factor=tail,
-        local_floor_uv_max=level.max(),
-    )
-    gap = int(round(merge_gap * sfreq))
-    if method == "rms":  # envelope in multiples of the local background, in one pass
+    level = local_floor_curve(filt, sfreq, span=p.floor_span, floor=floor) if p.floor_span else LevelCurve([0.0], [floor], n)
+    info.update(noise_floor_uv=floor, threshold_on_uv=p.k_on * tail * floor, threshold_off_uv=p.k_off * floor,
+                tail_factor=tail, local_floor_uv_max=level.max())
+    cs2 = energy_cumsum(filt)
+    on, off, kinds = _bursts(filt, notched, env, sfreq, p, level, cs2, floor, tail, edges)
+    # ---------------------------------------------------------------- artefact evidence
+    rows = [(a, b, "artifact", "saturation", "", 0.0, np.inf) for a, b in zip(cs, ce)]
+    rows += [(a, b, "artifact", "flat", "", 0.0, np.inf) for a, b in zip(fs, fe)]
+    reasons = np.full(len(on), "", dtype=object)
+    flags = np.full(len(on), "", dtype=object)
+    penalty = np.zeros(len(on))
+    if len(on):
+        drop = overlaps(on, off, fs, fe) if len(fs) else np.zeros(len(on), bool)  # flat: no EMG there
+        on, off, kinds = on[~drop], off[~drop], kinds[~drop]
+        reasons, flags, penalty = classify_bursts(fixed, filt, sfreq, on, off, level=level[on], cs2=cs2, tail=tail,
+                                                  steps=steps, clip=(cs, ce), peaks=peaks_r, stats=stats, params=p)
+        kinds[reasons != ""] = "artifact"
+        drop = reasons == "saturation"  # reported once, as the saturated stretch itself
+        on, off, kinds, reasons, flags, penalty = (v[~drop] for v in (on, off, kinds, reasons, flags, penalty))
+    cap = rise_cap(filt, sfreq, on, off, kinds, level, p)
+    rows += list(zip(on, off, kinds, reasons, flags, penalty, cap))
+    # electrode steps that no burst explains: artifacts of their own
+    if len(steps):
+        lone = ~_near(steps, on, off, int(round(0.005 * sfreq)))
+        w = max(2, int(round(0.002 * sfreq)))
+        rows += [(int(t), int(t) + w, "artifact", "electrode_step", "", 0.0, np.inf) for t in steps[lone]]
+    # ---------------------------------------------------------------- silent periods
+    sp = None
+    if p.silent_periods:
+        jerk = kinds == "jerk"
+        sp = detect_silent_periods(filt, sfreq, min_duration=p.sp_min_duration, max_duration=p.sp_max_duration,
+                                   ratio=p.sp_ratio, tonic_window=p.sp_tonic_window, min_contrast=p.sp_min_contrast,
+                                   bursts=(np.asarray(on, int)[jerk], np.asarray(off, int)[jerk]), cs2=cs2)
+        if len(xs) and len(sp[0]):
+            bad = overlaps(sp[0], sp[1], xs, xe)
+            sp = tuple(v[~bad] for v in sp)
+    out = pack_events(rows, filt, cs2, sfreq, level, p.k_on, info, sp)
+    return finish_chunk(out, filt, sfreq, core, edges)
+
+
+def rise_cap(filt, sfreq, on, off, kinds, level, p):
+    """Upper bound of each burst's confidence logit from the evidence of an abrupt rise.
+
+    A jerk of at least ``slow_rise_min_duration`` is capped at ``-(g + rise_evidence)``, where ``g``
+    is the log-likelihood ratio of a gradual over an abrupt rise (:func:`~.bursts.slow_rise_glr`):
+    it reaches a confidence of 0.5 only when the abrupt rise is ``rise_evidence`` log-units more
+    likely (Shibasaki & Hallett 2005, doi:10.1002/mus.20234: myoclonic bursts rise in a few ms,
+    voluntary ones over tens of ms). Other events: no cap (+inf).
+    """
+    cap = np.full(len(on), np.inf)
+    if p.rise_evidence is None or not len(on):
+        return cap
+    cand = np.flatnonzero((kinds == "jerk") & ((off - on) >= p.slow_rise_min_duration * sfreq))
+    if cand.size:
+        g = slow_rise_glr(filt, sfreq, on[cand], off[cand], level[on[cand]])
+        cap[cand] = np.where(np.isfinite(g), -(g + p.rise_evidence), np.inf)
+    return cap
+
+
+def _near(t, on, off, g):
+    """For each sample ``t``, whether it lies within ``g`` samples of one of the bursts ``[on, off)``."""
+    if not len(on):
+        return np.zeros(len(t), bool)
+    return overlaps(np.asarray(t) - g, np.asarray(t) + g + 1, np.sort(on), np.maximum.accumulate(off[np.argsort(on)]))
+
+
+def filtered_channel(raw, sfreq, p, stats, qrs):
+    """The signals detection works on, for one channel or chunk: electrode steps found and repaired,
+    mains notch, band-pass, ECG removal.
+
+    Returns
+    -------
+    filt : ndarray
+        Band-passed EMG with QRS templates subtracted (uV).
+    notched : ndarray
+        The repaired, notched EMG before the band-pass (for the directional edges, :mod:`.edges`).
+    peaks : ndarray of int
+        R peaks.
+    steps : ndarray of int
+        Samples of the electrode steps repaired.
+    repaired : ndarray
+        ``raw`` with the steps subtracted (``raw`` itself when there is none).
+    """
+    n = raw.size
+    steps, shifts = detect_steps(raw, sfreq, k=p.step_k, sd=stats["pop_sd"])
+    if len(steps):
+        raw = repair_steps(raw, sfreq, steps, shifts)
+    filt, notched = preprocess_emg(raw, sfreq, l_freq=p.l_freq, h_freq=p.h_freq, notch_freq=stats["mains_hz"],
+                                   notch_harmonics=stats["mains_harmonics"], return_notched=True)
+    peaks = np.zeros(0, int)
+    if stats["ecg"] is not None:
+        if stats["ecg"]["source"] == "ECG channel":
+            peaks = np.zeros(0, int) if qrs is None else np.asarray(qrs, int)
+            peaks = peaks[(peaks >= 0) & (peaks < n)]
+        else:
+            peaks, _, _ = qrs_in_emg(raw, sfreq, template=stats["qrs_shape"], threshold=stats["qrs_ref"])
+        if len(peaks):
+            filt, _, notched, _ = subtract_template(filt, sfreq, peaks, template=stats["template"], notched=notched,
+                                                    notched_template=stats["notched_template"])
+    return filt, notched, peaks, steps, raw
+
+
+def _bursts(filt, notched, env, sfreq, p, level, cs2, floor, tail, edges):
+    """Bursts of one channel or chunk: ``on, off`` (samples) and ``kinds`` ('jerk' or 'sustained')."""
+    n = filt.size
+    w = max(p.envelope_window, 3.0 / sfreq)
+    on_k, off_k = p.k_on * tail, p.k_off
+    gap = int(round(p.merge_gap * sfreq))
+    if p.method == "rms":  # envelope in multiples of the local background, in one pass
         s, e, pk, pv = scaled_hysteresis(filt, round(w * sfreq), level, on_k, off_k)
         s, e, pk = _merge_close_peaks(s, e, pk, pv, gap)
     else:
         if env is None:
-            env = envelope(filt, sfreq, method=method, window=w)
-        env /= level[np.arange(n)]
+            env = envelope(filt, sfreq, method=p.method, window=w)
+        env = env / level[np.arange(n)]
         s, e = hysteresis(env, on_k, off_k)
         s, e = merge_close(s, e, gap)
         pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
-    del env
-    cs2 = energy_cumsum(filt)
-    test = dict(tail=tail, k_burst=k_burst, burst_window=burst_window, flank_window=flank_window, min_duration=min_duration,
-                refractory=refractory, gap=gap, refine_search=refine_search, edge=edge, edges=edges)
-    on, off = _kept_bursts(filt, sfreq, cs2, s, e, pk, level, k_flank=k_flank, flank_side="min", **test)
-    rise = np.zeros(len(on))
-    if len(on) and ramp_fit:
-        on, off, rise = _ramp_edges(filt, sfreq, on, off, level, ramp_search)
+    test = dict(tail=tail, k_burst=p.k_burst, burst_window=p.burst_window, flank_window=p.flank_window,
+                min_duration=p.min_duration, refractory=p.refractory, gap=gap, refine_search=p.refine_search,
+                edge=p.edge, edges=edges)
+    on, off = _kept_bursts(filt, sfreq, cs2, s, e, pk, level, k_flank=p.k_flank, flank_side="min", **test)
+    sos = directional_band(sfreq, p.l_freq, p.h_freq)
+    if len(on) and p.ramp_fit:
+        on, off = refine_directional(notched, sfreq, on, off, _peaks_in(filt, on, off), level[on], sos,
+                                     search=p.refine_search, ramp_search=p.ramp_search)
+        # the refined edges are precise to 1-2 ms: a burst under 80% of the shortest jerk is not one
+        # (an isolated motor-unit potential of a resting muscle lasts 5-8 ms); the amplitude tests
+        # hold on the refined extent too
+        keep = burst_tests(cs2, on, off, level, sfreq, tail=tail, k_burst=p.k_burst, burst_window=p.burst_window,
+                           k_flank=p.k_flank, flank_window=p.flank_window, flank_side="min",
+                           min_duration=MIN_DURATION_FRACTION * p.min_duration)
+        on, off = on[keep], off[keep]
     # sustained activation on the slow envelope (relative to the local background)
-    ss, se, _, _ = scaled_hysteresis(filt, round(sustained_window * sfreq), level, k_sustained, k_off)
+    ss, se, _, _ = scaled_hysteresis(filt, round(p.sustained_window * sfreq), level, p.k_sustained, off_k)
     ss, se = merge_close(ss, se, gap)
-    longr = (se - ss) > (jerk_max + sustained_window) * sfreq
+    longr = (se - ss) > (p.jerk_max + p.sustained_window) * sfreq
     ss, se = ss[longr], se[longr]
     # jerks superimposed on a sustained activation: found against the activation's own level
     inner_on = inner_off = np.zeros(0, int)
-    if k_superimposed and len(ss):
-        level2 = local_floor_curve(filt, sfreq, span=superimposed_span, quantile=0.5, floor=floor)
-        s2, e2, pk2, pv2 = _scan_around(filt, ss, se, int(round((jerk_max + SUPERIMPOSED_MARGIN) * sfreq)),
+    if p.k_superimposed and len(ss):
+        level2 = local_floor_curve(filt, sfreq, span=p.superimposed_span, quantile=0.5, floor=floor)
+        s2, e2, pk2, pv2 = _scan_around(filt, ss, se, int(round((p.jerk_max + SUPERIMPOSED_MARGIN) * sfreq)),
                                         round(w * sfreq), level2, on_k, off_k)
         s2, e2, pk2 = _merge_close_peaks(s2, e2, pk2, pv2, gap)
         m = overlaps(s2, e2, ss, se)
         inner_on, inner_off = _kept_bursts(filt, sfreq, cs2, s2[m], e2[m], pk2[m], level2, base=level,
-                                           k_flank=k_superimposed, flank_side="max", **test)
-        if len(inner_on) and ramp_fit:
-            inner_on, inner_off, _ = _ramp_edges(filt, sfreq, inner_on, inner_off, level2, ramp_search)
-        m = overlaps(inner_on, inner_off, ss, se) & ((inner_off - inner_on) <= jerk_max * sfreq)
+                                           k_flank=p.k_superimposed, flank_side="max", **test)
+        if len(inner_on) and p.ramp_fit:
+            inner_on, inner_off = refine_directional(notched, sfreq, inner_on, inner_off,
+                                                     _peaks_in(filt, inner_on, inner_off), level2[inner_on], sos,
+                                                     search=p.refine_search, ramp_search=p.ramp_search)
+        m = overlaps(inner_on, inner_off, ss, se) & ((inner_off - inner_on) <= p.jerk_max * sfreq)
         inner_on, inner_off = inner_on[m], inner_off[m]
-    kinds = np.where((off - on) > jerk_max * sfreq, "sustained", "jerk").astype(object)
-    if max_rise is not None and len(on):
+    kinds = np.where((off - on) > p.jerk_max * sfreq, "sustained", "jerk").astype(object)
+    long_ = (off - on) >= p.slow_rise_min_duration * sfreq
+    if p.max_rise is not None and len(on):
         rise = rise_times(filt, sfreq, on, off)
-        kinds[((off - on) >= slow_rise_min_duration * sfreq) & (rise > max_rise)] = "sustained"
-    if slow_rise_llr is not None and len(on):
-        cand = np.flatnonzero((kinds == "jerk") & ((off - on) >= slow_rise_min_duration * sfreq))
+        kinds[long_ & (rise > p.max_rise)] = "sustained"
+    if p.slow_rise_llr is not None and len(on):
+        cand = np.flatnonzero((kinds == "jerk") & long_)
         if cand.size:
             g = slow_rise_glr(filt, sfreq, on[cand], off[cand], level[on[cand]])
-            kinds[cand[g > slow_rise_llr]] = "sustained"
+            kinds[cand[g > p.slow_rise_llr]] = "sustained"
     if len(ss):
         inside = overlaps(on, off, ss, se)
         # a sustained event spans its region and the bursts overlapping it
@@ -281,66 +374,30 @@ def detect_channel(
         order = np.argsort(on, kind="stable")
         on, off, kinds = on[order], off[order], kinds[order]
         on, off, kinds = _merge_sustained(on, off, kinds)
-    on, off, kinds = _join_sustained(on, off, kinds, cs2, k_sustained * floor, int(round(sustained_gap * sfreq)))
+    on, off, kinds = _join_sustained(on, off, kinds, cs2, p.k_sustained * floor, int(round(p.sustained_gap * sfreq)))
     if len(inner_on):
         # a burst the main pass kept as a jerk is not reported twice
         j = kinds == "jerk"
         order = np.argsort(on[j], kind="stable")
-        dup = overlaps(inner_on, inner_off, on[j][order], np.maximum.accumulate(off[j][order])) if j.any() else np.zeros(len(inner_on), bool)
+        dup = (overlaps(inner_on, inner_off, on[j][order], np.maximum.accumulate(off[j][order])) if j.any()
+               else np.zeros(len(inner_on), bool))
         on = np.concatenate([on, inner_on[~dup]])
         off = np.concatenate([off, inner_off[~dup]])
         kinds = np.concatenate([kinds, np.full(int((~dup).sum()), "jerk", dtype=object)])
         order = np.argsort(on, kind="stable")
         on, off, kinds = on[order], off[order], kinds[order]
-    reasons = np.full(len(on), "", dtype=object)
-    # ---------------------------------------------------------------- artifacts
-    if len(on):
-        if len(cs):
-            reasons[overlaps(on, off, cs, ce)] = "saturation"
-        if len(fs):
-            reasons[(reasons == "") & overlaps(on, off, fs, fe)] = "flat"
-        ratio, step, step_ratio = low_frequency_ratio(raw, filt, sfreq, on, off, sd=stats["pop_sd"])
-        pop = (reasons == "") & (step >= pop_step) & (step_ratio >= 1.5)
-        reasons[pop] = "electrode_pop"
-        reasons[(reasons == "") & (ratio > lf_ratio_max)] = "motion"
-        if len(peaks_r):
-            rms = segment_rms(cs2, on, off)
-            k = np.searchsorted(peaks_r, on)
-            d_prev = on - peaks_r[np.maximum(k - 1, 0)]
-            d_next = peaks_r[np.minimum(k, len(peaks_r) - 1)] - on
-            locked = ((d_prev >= 0) & (d_prev <= 0.08 * sfreq)) | ((d_next >= 0) & (d_next <= 0.05 * sfreq))
-            short = (off - on) <= 0.12 * sfreq
-            reasons[(reasons == "") & locked & short & (rms < ecg_k * level[on])] = "ecg"
-        kinds[reasons != ""] = "artifact"
-        # saturation / flat candidates are reported once, as the stretch itself
-        drop = np.isin(reasons, ["saturation", "flat"])
-        on, off, kinds, reasons = on[~drop], off[~drop], kinds[~drop], reasons[~drop]
-    for a, b in zip(cs, ce):
-        rows.append((a, b, "artifact", "saturation"))
-    for a, b in zip(fs, fe):
-        rows.append((a, b, "artifact", "flat"))
-    rows.extend(zip(on, off, kinds, reasons))
-    # ---------------------------------------------------------------- silent periods
-    sp = None
-    if silent_periods:
-        sp = detect_silent_periods(
-            filt,
-            sfreq,
-            min_duration=p.sp_min_duration,
-            max_duration=p.sp_max_duration,
-            ratio=p.sp_ratio,
-            tonic_window=p.sp_tonic_window,
-            min_contrast=p.sp_min_contrast,
-            bursts=(np.asarray(on, int)[kinds == "jerk"], np.asarray(off, int)[kinds == "jerk"]),
-            cs2=cs2,
-        )
-        if len(xs) and len(sp[0]):
-            bad = overlaps(sp[0], sp[1], xs, xe)
-            sp = tuple(v[~bad] for v in sp)
-    return finish_chunk(pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp), filt, sfreq, core, edges)
+    return on, off, kinds
 
 
+def _peaks_in(x, on, off):
+    """Sample of the largest absolute value of ``x`` in each burst."""
+    return np.array([a + int(np.argmax(np.abs(x[a:b]))) for a, b in zip(on, off)], int)
 
+
+#: Bursts shorter than this fraction of ``min_duration`` after the directional refinement are dropped:
+#: the refined edges of 10-20 ms real-material jerks give durations >= 8.9 ms in 95% of them
+#: (benchmarks/README.md), while isolated motor-unit potentials of resting muscles measure 5-8 ms.
+MIN_DURATION_FRACTION = 0.8
 #: Extra margin (s), beyond jerk_max, of the stretches around sustained activations that the
 #: superimposed-jerk pass scans (:func:`_scan_around`): it keeps only jerks (<= jerk_max) that overlap
 #: an activation, and the 5 ms envelope at a stretch's ends is computed with its edges repeated.
@@ -390,47 +447,6 @@ def _merge_close_peaks(s, e, pk, vals, gap):
             best[g], arg[g] = v, p
     return s[keep_start], e[keep_stop], arg
 
-
-
-#: Largest outward moves (s) of the ramped onset and offset (:func:`_ramp_edges`); None: that edge
-#: keeps its step change point. Offsets: half the longest decay tried (64 ms). Onsets: 4 ms, the
-#: longest myoclonic rise. The ramped onset removes the step change point's late bias (it lands
-#: part-way up the 2-8 ms rise): median |onset error| 2.93 -> 1.95 ms, durations within 15%/5 ms
-#: 0.851 -> 0.878 (benchmarks/accuracy.py, 180 s per profile). It used to move the onsets of strong
-#: bursts early, when every mains harmonic up to 450 Hz was notched (the nine notches ring before a
-#: burst); with only the lines present notched (preprocess.mains_harmonics) the stimulus-to-jerk
-#: latencies of tests/characterize stay within their 5 ms tolerance.
-RAMP_OUT = (0.004, 0.032)
-#: Parsimony margin (log-likelihood) of the offset ramp: a decay tail is only as long as the data
-#: demand (sharp-edged bursts otherwise get offsets 10-20 ms late).
-RAMP_MARGIN = 1.0
-
-
-def _ramp_edges(filt, sfreq, on, off, level, search):
-    """Onsets and offsets of kept bursts from the ramped change point (:func:`fit_ramps`).
-
-    The fits run on the AR prediction error of each burst's stretch of ``filt``
-    (:func:`~myoclonus.detect.bursts.fit_ramps_whitened`, order ``bursts.WHITEN_ORDER``: causal for
-    onsets, anti-causal for offsets, so neither edge is smeared outwards), whose samples are close to
-    independent as the change-point likelihood assumes.
-
-    Returns ``on, off, rise`` (rise time in s); an edge never crosses a neighbouring burst, and a
-    burst whose fitted edges would not leave it at least 2 samples long keeps its previous edges.
-    """
-    n = filt.size
-    if RAMP_OUT[0] is None:
-        on2, rise = on.copy(), np.zeros(len(on))
-    else:
-        on2, rise = fit_ramps_whitened(filt, sfreq, on, off, level[on], search=search, outward=RAMP_OUT[0])
-    off2, _ = fit_ramps_whitened(filt, sfreq, on, off, level[np.minimum(off, n - 1)], grid=DECAY_GRID,
-                                 search=search, outward=RAMP_OUT[1], margin=RAMP_MARGIN, reverse=True)
-    prev_off = np.concatenate([[0], off[:-1]])
-    next_on = np.concatenate([on[1:], [n]])
-    on2 = np.maximum(on2, prev_off)
-    off2 = np.minimum(off2, next_on)
-    bad = (off2 - on2) < 2
-    on2[bad], off2[bad] = on[bad], off[bad]
-    return on2, off2, rise
 
 
 def _join_sustained(on, off, kinds, cs2, level, max_gap):

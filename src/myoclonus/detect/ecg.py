@@ -15,7 +15,7 @@ from scipy import signal
 from ..preprocess import bandpass
 from ._scan import gradient_energy
 
-__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "subtract_template"]
+__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "qrs_in_emg", "subtract_template"]
 
 #: QRS band (Hz) for R-peak detection; most QRS energy lies at 5-30 Hz (Pan & Tompkins 1985).
 QRS_BAND = (5.0, 30.0)
@@ -80,6 +80,70 @@ def detect_qrs(x, sfreq, *, band=QRS_BAND, min_rr=0.33, k=0.35, ref=None, return
     return (peaks, ref) if return_ref else peaks
 
 
+#: QRS waveform compared between candidates (s before and after the R peak), in the QRS band.
+QRS_SHAPE = (0.05, 0.08)
+#: Candidates whose QRS-band waveform correlates at least this much with the template are beats.
+QRS_MIN_CORR = 0.7
+
+
+def _shapes(y, peaks, sfreq):
+    """Unit-norm, mean-removed QRS-band waveforms around ``peaks`` (rows) and the peaks kept."""
+    pre, post = int(QRS_SHAPE[0] * sfreq), int(QRS_SHAPE[1] * sfreq)
+    idx, seg = _segments(y, np.asarray(peaks, int), pre, post)
+    if not len(idx):
+        return idx, seg
+    step = max(1, int(sfreq // 500))  # the QRS band ends at 30 Hz: 500 Hz is plenty to compare shapes
+    seg = seg[:, ::step]
+    seg = seg - seg.mean(axis=1, keepdims=True)
+    return idx, seg / (np.linalg.norm(seg, axis=1, keepdims=True) + 1e-12)
+
+
+def qrs_in_emg(x, sfreq, *, template=None, threshold=None, min_rr=0.33, k_median=4.0):
+    """R peaks of ECG contaminating an EMG, told apart from EMG bursts by their reproducible shape.
+
+    Large or frequent jerks can dominate the QRS energy of an EMG, so the energy alone does not
+    find the heartbeats there (:func:`detect_qrs`). Here every local maximum of the Pan-Tompkins
+    energy above ``k_median`` x its median, at least ``min_rr`` s apart, is a candidate; their
+    QRS-band waveforms (:data:`QRS_SHAPE`) are compared: heartbeats repeat one shape (correlation
+    > 0.9 between beats) while EMG bursts, interference patterns, do not. The candidate with the
+    most others correlating >= 0.8 with it seeds the template (median of those), and the beats are
+    the candidates correlating >= :data:`QRS_MIN_CORR` with it. ``template`` and ``threshold``
+    (energy units) from an earlier call (the channel's statistics sample) are reused for a chunk.
+
+    Returns
+    -------
+    peaks : ndarray of int
+        R peaks (the largest absolute QRS-band sample within 60 ms of each beat's energy peak).
+    template : ndarray | None
+        Unit-norm QRS-band waveform of the beats (None when no candidate).
+    threshold : float
+        Candidate energy threshold used.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    empty = np.zeros(0, int)
+    if x.size < int(2 * sfreq):
+        return empty, template, 0.0 if threshold is None else threshold
+    y, e = qrs_energy(x, sfreq)
+    if threshold is None:
+        threshold = k_median * float(np.median(e))
+    pk, _ = signal.find_peaks(e, height=threshold, distance=max(1, int(min_rr * sfreq)))
+    if not len(pk):
+        return empty, template, threshold
+    w = int(0.06 * sfreq)
+    ay = np.abs(y)
+    r = np.array([max(0, p - w) + int(np.argmax(ay[max(0, p - w):p + w])) for p in pk], int)
+    idx, shapes = _shapes(y, r, sfreq)
+    if not len(idx):
+        return empty, template, threshold
+    if template is None:
+        c = shapes @ shapes.T
+        seed = int(np.argmax((c >= 0.8).sum(axis=1)))
+        template = np.median(shapes[c[seed] >= 0.8], axis=0)
+        template = template / (np.linalg.norm(template) + 1e-12)
+    keep = shapes @ template >= QRS_MIN_CORR
+    return np.unique(idx[keep]), template, threshold
+
+
 def _segments(x, peaks, pre, post):
     idx = peaks[(peaks - pre >= 0) & (peaks + post < x.size)]
     if len(idx) == 0:
@@ -123,32 +187,96 @@ def is_ecg_like(filt, sfreq, peaks, *, min_beats=8, max_rr_cv=0.2, min_corr=0.6,
     return bool(ok), stats
 
 
-def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None):
-    """Subtract the median QRS template (fitted in scale per beat) from a band-passed EMG.
+#: Largest shift (s) of a beat against the template when aligning them (the R peak is placed at the
+#: largest band-passed sample, which jitters by a sample or two between beats).
+ALIGN = 0.002
+
+
+def _fractional(tt, delta):
+    """``tt`` delayed by ``delta`` samples (linear interpolation; zero outside)."""
+    k = np.arange(tt.size, dtype=float)
+    return np.interp(k - delta, k, tt, left=0.0, right=0.0)
+
+
+def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None,
+                      return_residual=False, notched=None, notched_template=None):
+    """Subtract the median QRS template, aligned and scaled per beat, from a band-passed EMG.
 
     The template is the sample-wise median of all beats, so occasional jerks coinciding with a beat do
-    not enter it; each beat is scaled by its least-squares gain clipped to ``scale_range`` (a jerk
-    inside a beat cannot inflate the gain much), so the jerk survives the subtraction. ``template``
-    (from an earlier call, e.g. on the channel's statistics sample) is used instead of the median of
-    these beats.
+    not enter it. Each beat is aligned with it to a fraction of a sample (the lag of the largest
+    cross-correlation within :data:`ALIGN` s, refined by a parabola through its neighbours) and
+    scaled by its least-squares gain clipped to ``scale_range`` (a jerk inside a beat cannot inflate
+    the gain much), so the jerk survives the subtraction (Mak et al. 2010,
+    doi:10.1016/j.medengphy.2010.05.007). ``template`` (from an earlier call, e.g. on the channel's
+    statistics sample) is used instead of the median of these beats.
+
+    With ``notched`` (the same EMG before the band-pass), the same beats, with the alignment and gain
+    found in the band, are subtracted from it too, using ``notched_template`` (the median of its
+    beats, each with its linear trend removed, when None): the onsets refined on the unfiltered EMG
+    (:mod:`.edges`) then do not see the QRS either.
 
     Returns
     -------
     cleaned : ndarray, same shape as ``filt``
     template : ndarray
+    residual_var : ndarray
+        With ``return_residual``: the robust per-sample variance of the beats about the aligned,
+        scaled template (uV^2; window from R - ``window[0]``), i.e. what a subtracted QRS leaves,
+        background included.
     """
     pre, post = int(window[0] * sfreq), int(window[1] * sfreq)
-    idx, seg = _segments(filt, peaks, pre, post)
+    L = max(1, int(round(ALIGN * sfreq)))
     out = np.array(filt, dtype=np.float64, copy=True)
+    idx, seg = _segments(filt, peaks, pre + L, post + L)
     if len(idx) == 0:
-        return out, np.zeros(pre + post)
-    tmpl = np.median(seg, axis=0) if template is None else np.asarray(template, float)
+        extra = [None] if return_residual else []
+        if notched is not None:
+            extra += [np.array(notched, dtype=np.float64, copy=True), notched_template]
+        return (out, np.zeros(pre + post), *extra)
+    core = seg[:, L:L + pre + post]
+    tmpl = np.median(core, axis=0) if template is None else np.asarray(template, float)
     taper = np.ones(pre + post)
     nt = max(1, int(0.01 * sfreq))
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, nt))
     taper[:nt], taper[-nt:] = ramp, ramp[::-1]
     tt = tmpl * taper
-    gain = np.clip(seg @ tt / (tt @ tt + 1e-12), *scale_range)
+    # cross-correlation of each beat with the template at lags -L..L (samples)
+    lags = np.arange(-L, L + 1)
+    xc = np.stack([seg[:, L + k:L + k + pre + post] @ tt for k in lags], axis=1)
+    j = np.clip(np.argmax(xc, axis=1), 1, 2 * L - 1)
+    r = np.arange(len(idx))
+    y0, y1, y2 = xc[r, j - 1], xc[r, j], xc[r, j + 1]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den < 0, 0.5 * (y0 - y2) / np.where(den < 0, den, -1.0), 0.0)
+    delta = lags[j] + np.clip(frac, -1.0, 1.0)
+    shifted = np.stack([_fractional(tt, d) for d in delta])
+    gain = np.clip(np.einsum("ij,ij->i", core, shifted) / (np.einsum("ij,ij->i", shifted, shifted) + 1e-12),
+                   *scale_range)
+    model = gain[:, None] * shifted
     cols = idx[:, None] + np.arange(-pre, post)[None, :]
-    np.subtract.at(out, cols.ravel(), (gain[:, None] * tt[None, :]).ravel())
-    return out, tmpl
+    np.subtract.at(out, cols.ravel(), model.ravel())
+    extra = []
+    if return_residual:
+        resid = core - model
+        extra.append((1.4826 * np.median(np.abs(resid), axis=0)) ** 2)
+    if notched is not None:
+        extra += list(_subtract_notched(notched, idx, pre, post, taper, gain, delta, notched_template))
+    return (out, tmpl, *extra) if extra else (out, tmpl)
+
+
+def _subtract_notched(notched, idx, pre, post, taper, gain, delta, template):
+    """The beats at ``idx`` (alignment ``delta``, ``gain`` from the band) subtracted from the notched EMG.
+
+    Returns the cleaned copy and the template used (median of the detrended beats when None).
+    """
+    out = np.array(notched, dtype=np.float64, copy=True)
+    cols = idx[:, None] + np.arange(-pre, post)[None, :]
+    if template is None:
+        seg = notched[cols]
+        ramp = np.linspace(0.0, 1.0, pre + post)[None, :]
+        seg = seg - seg[:, :1] - (seg[:, -1:] - seg[:, :1]) * ramp  # each beat's linear trend removed
+        template = np.median(seg, axis=0)
+    tt = np.asarray(template, float) * taper
+    model = gain[:, None] * np.stack([_fractional(tt, d) for d in delta])
+    np.subtract.at(out, cols.ravel(), model.ravel())
+    return out, template

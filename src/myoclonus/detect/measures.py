@@ -9,19 +9,61 @@ import numpy as np
 from ._scan import LevelCurve, energy_cumsum
 from .bursts import segment_rms
 
-__all__ = ["pack_events", "finish_chunk"]
+__all__ = ["CONF_SCALE_DB", "confidence", "pack_events", "finish_chunk"]
+
+
+#: Width (dB) of the logistic that maps a burst's SNR above the on threshold to its confidence.
+CONF_SCALE_DB = 3.0
+
+
+def confidence(snr_db, k_on, penalty=0.0, cap=np.inf):
+    """Detection confidence (0-1): a logistic of the SNR above ``k_on`` (dB scale
+    :data:`CONF_SCALE_DB`), lowered by ``penalty`` log-odds (artefact flags), its logit at most
+    ``cap`` (the rise evidence of long bursts)."""
+    z = (np.asarray(snr_db, float) - 20 * np.log10(k_on)) / CONF_SCALE_DB - np.asarray(penalty, float)
+    z = np.minimum(z, np.asarray(cap, float))
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
-    """Arrays of events and measures from (onset, offset, kind, reason) rows and silent periods."""
+    """Arrays of events and measures from rows and silent periods.
+
+    Parameters
+    ----------
+    rows : list of tuple
+        ``(onset, offset, kind, reason, flags, penalty, cap)`` per event (samples; penalty and cap of
+        the confidence logit, :func:`confidence`).
+    filt : ndarray
+        Band-passed EMG (uV).
+    cs2 : ndarray
+        Its cumulative energy (or ``filt`` itself to compute it here).
+    sfreq : float
+        Hz.
+    level : LevelCurve | float
+        Background RMS (uV).
+    k_on : float
+        On threshold (x background), the zero of the confidence scale.
+    info : dict
+        Channel information, returned under ``'info'``.
+    sp : tuple | None
+        Silent periods ``(onsets, offsets, tonic_rms, silent_rms)``.
+
+    Returns
+    -------
+    out : dict of ndarray
+    """
     if rows:
         on = np.array([r[0] for r in rows], int)
         off = np.array([r[1] for r in rows], int)
         kind = np.array([r[2] for r in rows], dtype=object)
         reason = np.array([r[3] for r in rows], dtype=object)
+        flags = np.array([r[4] for r in rows], dtype=object)
+        penalty = np.array([r[5] for r in rows], float)
+        cap = np.array([r[6] for r in rows], float)
     else:
         on = off = np.zeros(0, int)
-        kind = reason = np.zeros(0, dtype=object)
+        kind = reason = flags = np.zeros(0, dtype=object)
+        penalty = cap = np.zeros(0)
     off = np.maximum(off, on + 1)
     if isinstance(level, (int, float)):
         level = LevelCurve([0.0], [float(level)], max(filt.size, 1))
@@ -33,7 +75,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         peak = np.array([np.abs(filt[a:b]).max() if b > a else 0.0 for a, b in zip(on, off)])
         area = np.array([np.abs(filt[a:b]).sum() / sfreq for a, b in zip(on, off)])
         snr = 20 * np.log10(np.maximum(rms, 1e-12) / floor)
-        conf = 1.0 / (1.0 + np.exp(-(snr - 20 * np.log10(k_on)) / 3.0))
+        conf = confidence(snr, k_on, penalty, cap)
     else:
         rms = peak = area = snr = conf = np.full(len(on), np.nan)
     tonic = np.full(len(on), np.nan)
@@ -42,6 +84,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         "offset": off,
         "kind": kind,
         "reason": reason,
+        "flags": flags,
         "peak_amplitude_uv": peak,
         "rms_uv": rms,
         "area_uvs": area,
@@ -57,6 +100,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         out["offset"] = np.concatenate([out["offset"], b])
         out["kind"] = np.concatenate([out["kind"], np.full(len(a), "silent_period", dtype=object)])
         out["reason"] = np.concatenate([out["reason"], np.full(len(a), "", dtype=object)])
+        out["flags"] = np.concatenate([out["flags"], np.full(len(a), "", dtype=object)])
         out["peak_amplitude_uv"] = np.concatenate([peak, [np.abs(filt[x:y]).max() for x, y in zip(a, b)]])
         out["rms_uv"] = np.concatenate([rms, sil])
         out["area_uvs"] = np.concatenate([area, [np.abs(filt[x:y]).sum() / sfreq for x, y in zip(a, b)]])

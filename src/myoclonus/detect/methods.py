@@ -1,7 +1,7 @@
 """The methods paragraph of a detection, written from the parameter values that ran."""
 from __future__ import annotations
 
-from .params import DELUCA2010, LI2007, MAK2010, PARAMS, PT1985, SH2005, STAUDE2001, UGAWA1989
+from .params import DELUCA2010, LI2007, MAK2010, PARAMS, PT1985, SH2005, STAUDE2001, UGAWA1989, WIDMANN2015
 
 __all__ = ["methods_text"]
 
@@ -29,9 +29,8 @@ def methods_text(p, version):
             "percentile in the quiet windows (heavy-tailed background)." if p["tail_adapt"] else "")
     ecg = {"auto": "when an ECG channel was present or the EMG showed regular, reproducible QRS complexes",
            True: "on every channel", False: None}[p["ecg"]]
-    ecg_s = (f"ECG contamination was removed {ecg} by median QRS-template subtraction ({PT1985}; {MAK2010}); short "
-             f"bursts time-locked to a QRS had to reach {p['ecg_k']:g}x the background after subtraction. "
-             if ecg else "No ECG removal was applied. ")
+    ecg_s = (f"ECG contamination was removed {ecg} by subtracting the median QRS template, aligned to a fraction of a "
+             f"sample and scaled per beat ({PT1985}; {MAK2010}). " if ecg else "No ECG removal was applied. ")
     kept = (f"A burst was kept when its RMS over at least {_ms(p['burst_window'])} reached {p['k_burst']:g}x the "
             "background" + (f" and {p['k_flank']:g}x the EMG on its quieter side (median RMS of 10 ms windows up to "
                             f"{_ms(p['flank_window'])} outside it)" if p["k_flank"] else "") + ". ")
@@ -40,11 +39,16 @@ def methods_text(p, version):
            if p["k_superimposed"] else "")
     edges = (f"Onsets and offsets were refined by a likelihood-ratio variance change point searched "
              f"{_ms(p['refine_search'])} outside the threshold crossings ({STAUDE2001})"
-             + (", then by a change point into a raised-cosine rise or decay of fitted length on the AR(3)-whitened "
-                "EMG" if p["ramp_fit"] else "") + ". ")
+             + (", then, on the EMG high-passed causally for onsets and anti-causally for offsets (no filter "
+                f"ringing before an onset or after an offset; {WIDMANN2015}), by a change point into a raised-cosine "
+                "rise or decay of fitted length on the AR(3)-whitened EMG" if p["ramp_fit"] else "") + ". ")
     slow = (f", as were bursts of at least {_ms(p['slow_rise_min_duration'])} whose rise was better explained by a "
             f"gradual (24-128 ms) than an abrupt (<= 8 ms) recruitment (log-likelihood ratio > {p['slow_rise_llr']:g})"
             if p["slow_rise_llr"] is not None else "")
+    rise_ev = (f" A jerk of at least {_ms(p['slow_rise_min_duration'])} received a confidence of 0.5 or more only when "
+               "an abrupt (<= 8 ms) rise of its amplitude, on the AR(3)-whitened EMG, was more likely than a gradual "
+               f"(24-128 ms) one by a log-likelihood ratio over {p['rise_evidence']:g} (a jerk and a voluntary burst "
+               "of that length differ only by their rise on one channel)." if p.get("rise_evidence") is not None else "")
     rise = (f", and bursts of at least {_ms(p['slow_rise_min_duration'])} taking over {_ms(p['max_rise'])} to reach "
             "half their plateau" if p["max_rise"] is not None else "")
     sp = (f"Silent periods were {_ms(p['sp_min_duration'])}-{_ms(p['sp_max_duration'])} drops of the 10 ms envelope "
@@ -65,8 +69,14 @@ def methods_text(p, version):
         "edge were dropped. " + edges + kept + sup
         + f"Bursts of {_ms(p['min_duration'])}-{_ms(p['jerk_max'])} were classed as jerks; longer ones, or those inside "
         f"an activation above {p['k_sustained']:g}x the background on a {_ms(p['sustained_window'])} envelope lasting "
-        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}). Saturated, flat, low-frequency "
-        f"(1-15 Hz excursion over {p['lf_ratio_max']:g}x the EMG-band peak: motion; one-sample steps over "
-        f"{p['pop_step']:g} robust SDs: electrode pop) and QRS-locked bursts were classed as artifacts. "
+        f"over {_ms(p['jerk_max'])}, as sustained activity{slow}{rise} ({SH2005}).{rise_ev} "
+        + f"Electrode steps (two-sample jumps over {p['step_k']:g}x the local sample-to-sample variability whose new "
+        "level persisted) were subtracted, with their recovery, before filtering. Artefact evidence flagged a burst "
+        f"without removing it: a movement wave (1-15 Hz excursion over {p['lf_ratio_max']:g}x its EMG-band peak; "
+        f"{DELUCA2010}), an electrode step, saturation, or overlap with a QRS complex; each flag lowered its confidence "
+        f"by {p['flag_penalty']:g} log-odds. A burst was an artifact only when the artefact alone explained it: a "
+        f"flagged burst whose RMS above {p['evidence_hz']:g} Hz stayed below {p['k_evidence']:g}x the background in "
+        "that band, or a QRS-locked burst whose RMS after subtraction stayed below "
+        f"{p['k_burst']:g}x the background augmented by the expected residual of a subtracted QRS. "
         + sp + acc + f"myoclonus {version}.{sens_s}"
     )

@@ -26,6 +26,7 @@ MAK2010 = "Mak et al. 2010, doi:10.1016/j.medengphy.2010.05.007"
 LI2007 = "Li et al. 2007, doi:10.1007/s10439-007-9320-z"
 UGAWA1989 = "Ugawa et al. 1989, doi:10.1093/brain/112.1.175"
 FLASH1985 = "Flash & Hogan 1985, doi:10.1523/JNEUROSCI.05-07-01688.1985"
+WIDMANN2015 = "Widmann, Schroger & Maess 2015, doi:10.1016/j.jneumeth.2014.08.002"
 
 
 @dataclass(frozen=True)
@@ -207,9 +208,14 @@ _LIST = [
        "voluntary from myoclonic bursts reliably.", ref=SH2005, lo=0.0, lo_open=True, none_ok=True),
     _p("slow_rise_min_duration", 0.1, "s", "The rise tests apply to bursts at least this long.",
        "shorter bursts cannot show a gradual rise.", lo=0.0),
-    _p("slow_rise_llr", 6.0, "", "Log-likelihood ratio of a slow (24-128 ms) over a fast (<= 8 ms) rise above which "
-       "a long burst is voluntary recruitment, i.e. sustained (None: off).",
-       "voluntary bursts rise over 30-150 ms, myoclonic ones in 2-8 ms.", ref=SH2005, none_ok=True),
+    _p("slow_rise_llr", None, "", "Log-likelihood ratio of a slow (24-128 ms) over a fast (<= 8 ms) rise above which "
+       "a long burst is reclassed sustained (voluntary recruitment); None: off.", "off: on real activation material "
+       "the amplitude of a burst's plateau fluctuates and the slow rise fits that too (36 of 241 real jerks lost).",
+       ref=SH2005, none_ok=True),
+    _p("rise_evidence", 2.0, "log-likelihood", "A burst of at least slow_rise_min_duration gets a confidence of 0.5 or "
+       "more only when an abrupt (<= 8 ms) rise beats a gradual (24-128 ms) one by more than this.", "on one channel "
+       "a long myoclonic jerk and a voluntary burst differ only by their rise; a likelihood ratio of e^2 (7:1) is "
+       "required to call it a jerk with confidence.", ref=SH2005, lo=0.0, none_ok=True),
     _p("sustained_window", 0.050, "s", "RMS window of the slow envelope that reveals activation longer than jerk_max.",
        "long enough to bridge the gaps between motor-unit discharges of a contraction.", lo=0.0, lo_open=True),
     _p("k_sustained", 2.0, _X, "Slow-envelope level of sustained (tonic, voluntary) activation.",
@@ -218,21 +224,31 @@ _LIST = [
        "a long contraction raises the time-varying background in its middle.", lo=0.0),
     _p("refine_search", 0.030, "s", "Onset and offset change points are searched this far outside the threshold "
        "crossings.", "covers the delay of threshold crossing and envelope smoothing.", ref=STAUDE2001, lo=0.0),
-    _p("ramp_fit", True, "", "Onsets and offsets from a change point into a raised-cosine rise or decay of fitted "
-       "length, on the AR(3)-whitened EMG.", "the step change point lands part-way up a 2-8 ms rise and down a "
-       "decay.", ref=STAUDE2001, kind="bool"),
+    _p("ramp_fit", True, "", "Onsets refined on the causally, offsets on the anti-causally high-passed EMG, by a "
+       "change point into a raised-cosine rise or decay of fitted length on the AR(3)-whitened stretch.",
+       "zero-phase filters ring before a strong burst; the step change point lands part-way up a 2-8 ms rise.",
+       ref=WIDMANN2015, kind="bool"),
     _p("ramp_search", 0.005, "s", "The ramped change point may move the step change point this far inwards.",
        "a fitted rise starts before the step change point.", lo=0.0),
     # ---------------------------------------------------------------- artifacts
     _p("ecg", "auto", "", "ECG removal: 'auto' when an ECG channel exists or the EMG shows regular, reproducible QRS "
        "complexes; True/False force it.", "QRS complexes survive the EMG high-pass in trunk and proximal muscles.",
        ref=MAK2010, kind="option", options=("auto", True, False)),
-    _p("ecg_k", 3.5, _X, "A short (<= 120 ms) burst time-locked to a QRS must reach this RMS after template "
-       "subtraction to be a jerk.", "the residual of an imperfectly subtracted QRS is rejected.", lo=0.0),
-    _p("lf_ratio_max", 3.0, "", "Low-frequency (1-15 Hz) excursion over EMG-band peak above which a burst is motion.",
-       "motion artefact lies below the EMG band.", ref=DELUCA2010, lo=0.0),
-    _p("pop_step", 30.0, "robust SDs", "A one-sample step this large (and larger than 1.5x the filtered burst) marks an "
-       "electrode pop.", "EMG changes by less than its amplitude from one sample to the next.", lo=0.0),
+    _p("lf_ratio_max", 3.0, "", "A burst whose low-frequency (1-15 Hz) excursion exceeds this multiple of its EMG-band "
+       "peak carries a movement wave (flag 'motion').", "movement artefact lies below the EMG band; a jerk that moves "
+       "the limb carries one.", ref=DELUCA2010, lo=0.0),
+    _p("step_k", 10.0, "x local step scale", "An electrode step is a two-sample jump this many times the local (and "
+       "channel-wide) robust SD of two-sample differences whose new level persists; it is subtracted before filtering "
+       "and flags the bursts it touches.", "EMG oscillates about its baseline within milliseconds; a step stays.",
+       lo=1.0),
+    _p("evidence_hz", 60.0, "Hz", "Lower edge of the band in which a flagged burst must show EMG (motion, step, "
+       "saturation) to stay a jerk.", "movement artefacts and a repaired step's recovery lie below it; most surface-EMG "
+       "power lies above it.", ref=DELUCA2010, lo=0.0, lo_open=True),
+    _p("k_evidence", 2.0, "x band background RMS", "A burst flagged motion, electrode_step or clipped stays a jerk when "
+       "its RMS above evidence_hz reaches this multiple of the background there; below it, it is an artifact.",
+       "a jerk of 3x the background keeps over 2x in that band; a movement wave alone leaves it at 1x.", lo=0.0),
+    _p("flag_penalty", 1.0, "log-odds", "Confidence of a burst is lowered by this per artefact flag it carries.",
+       "a flagged burst is more often an artefact than an unflagged one of the same SNR.", lo=0.0),
     # ---------------------------------------------------------------- silent periods
     _p("silent_periods", True, "", "Detect silent periods (negative myoclonus) inside tonic activity.",
        "negative myoclonus is a lapse of tonic activity.", ref=UGAWA1989, kind="bool", group="silent"),

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..preprocess import _mains_psd, clamp_band, detect_mains, mains_harmonics, preprocess_emg
 from ._scan import merge_by_onset, runs
-from .artifacts import apply_clipping, clipping_rails, detect_flat, mask_from_segments, step_scale
+from .artifacts import STEP_SPAN, apply_clipping, clipping_rails, detect_flat, detect_steps, mask_from_segments, repair_steps, step_scale
+from .classify import hb_ratio
 from .bursts import envelope, gaussian_tail_reference, noise_floor, tail_factor
-from .ecg import detect_qrs, is_ecg_like, subtract_template
+from .ecg import is_ecg_like, qrs_in_emg, subtract_template
 from .params import DetectionParams
 
 __all__ = ["channel_stats", "flat_stretches", "clipping_warning"]
@@ -63,16 +64,21 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
         ``flat`` (bool: the channel is flat), ``clip`` (rails, :func:`~.artifacts.clipping_rails`, or
         None), ``mains_hz``, ``ecg`` (None, or a dict with ``source``), ``qrs_ref`` and ``template``
         (ECG found in the EMG itself), ``floor`` (background RMS, uV), ``tail`` (tail factor),
-        ``pop_sd`` (scale of one-sample steps, uV), ``warnings``, ``log`` and ``_arrays`` (the
-        filtered signal, envelope and R peaks of ``raw``, reused when ``raw`` is the whole channel).
+        ``pop_sd`` (robust SD of two-sample differences, the scale of electrode steps, uV),
+        ``ecg_resid_var`` (what a subtracted QRS leaves beyond the background, per sample of the
+        template window, uV^2, or None), ``hb_ratio`` (background RMS above ``evidence_hz`` over
+        its RMS in the whole band), ``warnings``, ``log`` and ``_arrays`` (the filtered and notched
+        signals, envelope, R peaks, electrode steps and repaired raw signal of ``raw``, reused when
+        ``raw`` is the whole channel).
     """
     p = DetectionParams() if params is None else params
     method, l_freq, h_freq, notch = p.method, p.l_freq, p.h_freq, p.notch
     envelope_window, tail_adapt, ecg = p.envelope_window, p.tail_adapt, p.ecg
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
-    st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "template": None,
-          "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "warnings": [], "log": [], "_arrays": None}
+    st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "qrs_shape": None,
+          "template": None, "notched_template": None, "ecg_resid_var": None, "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "hb_ratio": 1.0,
+          "warnings": [], "log": [], "_arrays": None}
     raw, fs, fe, n_bad = flat_stretches(raw, sfreq)
     if n_bad:
         st["warnings"].append(f"{n_bad} non-finite samples set to 0 and marked flat")
@@ -95,32 +101,46 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
             st["log"].append(f"mains detected at {f0:g} Hz ({ratio:.0f} dB above neighbouring spectrum)")
     elif notch not in (None, False):
         st["mains_hz"] = float(notch)
-    filt = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=st["mains_hz"],
-                          notch_harmonics=st["mains_harmonics"], log=st["log"])
+    st["pop_sd"] = step_scale(raw, span=STEP_SPAN)
+    steps, shifts = detect_steps(raw, sfreq, k=p.step_k, sd=st["pop_sd"])
+    if len(steps):
+        raw = repair_steps(raw, sfreq, steps, shifts)
+        st["log"].append(f"{len(steps)} electrode steps subtracted before filtering")
+    filt, notched = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=st["mains_hz"],
+                                   notch_harmonics=st["mains_harmonics"], log=st["log"], return_notched=True)
     peaks_r = np.zeros(0, int)
+    resid = None
     if ecg is not False:
         if qrs is not None and len(qrs) >= 8:
             peaks_r = np.asarray(qrs, int)
             peaks_r = peaks_r[(peaks_r >= 0) & (peaks_r < n)]
             st["ecg"] = {"source": "ECG channel", "n_beats": int(len(peaks_r))}
         else:
-            cand, ref = detect_qrs(raw, sfreq, return_ref=True)
+            cand, shape, ref = qrs_in_emg(raw, sfreq)
             ok, info = is_ecg_like(filt, sfreq, cand)
             if ok or (ecg is True and len(cand) >= 8):
                 peaks_r = cand
                 st["ecg"] = dict(info, source="EMG channel")
                 st["qrs_ref"] = ref
+                st["qrs_shape"] = shape
         if len(peaks_r):
-            filt, st["template"] = subtract_template(filt, sfreq, peaks_r)
-            st["log"].append(f"ECG removed by median QRS-template subtraction ({len(peaks_r)} beats, {st['ecg']['source']})")
+            filt, st["template"], resid, notched, st["notched_template"] = subtract_template(
+                filt, sfreq, peaks_r, return_residual=True, notched=notched)
+            st["log"].append(f"ECG removed by aligned median QRS-template subtraction ({len(peaks_r)} beats, "
+                             f"{st['ecg']['source']})")
     floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
     st["floor"] = floor if floor > 0 else float(np.finfo(float).tiny)
+    if st["template"] is not None and resid is not None:
+        # what a subtracted QRS leaves beyond the EMG at the beats' times: the residual variance over
+        # that at the window's ends, 60 ms before and 100 ms after the R peak (no QRS there)
+        e = max(1, int(round(0.01 * sfreq)))
+        st["ecg_resid_var"] = np.maximum(resid - float(np.mean(np.r_[resid[:e], resid[-e:]])), 0.0)
+    st["hb_ratio"] = hb_ratio(filt, quiet, sfreq, p.evidence_hz)
     w = max(envelope_window, 3.0 / sfreq)
     env = envelope(filt, sfreq, method=method, window=w)
     if tail_adapt:
         ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
         st["tail"] = tail_factor(env, quiet, st["floor"], ref)
-    st["pop_sd"] = step_scale(raw)
-    st["_arrays"] = {"filt": filt, "env": env, "peaks": peaks_r}
+    st["_arrays"] = {"filt": filt, "notched": notched, "env": env, "peaks": peaks_r, "steps": steps, "repaired": raw}
     return st
 

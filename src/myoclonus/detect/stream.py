@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .measures import CONF_SCALE_DB
+
 __all__ = ["STATS_SECONDS", "STATS_SEGMENT", "PAD", "CHUNK", "stats_segments", "plan_chunks", "stitch"]
 
 #: Length (s) of the statistics sample of a channel. A channel no longer than this is its own sample
@@ -142,6 +144,6 @@ def stitch(parts, keys):
             # confidence is a logistic of the SNR: shift it by the SNR change
             c = out["confidence"][i]
             if 0 < c < 1:
-                z = np.log(c / (1 - c)) + (out["snr_db"][i] - old) / 3.0
+                z = np.log(c / (1 - c)) + (out["snr_db"][i] - old) / CONF_SCALE_DB
                 out["confidence"][i] = 1.0 / (1.0 + np.exp(-z))
     return out
