@@ -16,6 +16,7 @@ __all__ = [
     "MyoclonusError",
     "MyoclonusInputError",
     "MyoclonusUsageError",
+    "MyoclonusFieldError",
     "_validate_type",
     "_check_option",
     "_check_range",
@@ -52,6 +53,17 @@ class MyoclonusUsageError(MyoclonusError, ValueError):
     """Bad arguments or options (CLI exit code 2)."""
 
     exit_code = 2
+
+
+class MyoclonusFieldError(MyoclonusUsageError):
+    """A bad value of one named field of a request (the review app answers HTTP 422 naming it).
+
+    Attributes ``field`` (e.g. ``'onset'``, ``'types.emg.hp'``), ``allowed`` and ``given``.
+    """
+
+    def __init__(self, field, message, *, allowed=None, given=None):
+        super().__init__(message)
+        self.field, self.allowed, self.given = field, allowed, given
 
 
 _TYPE_NAMES = {

@@ -288,6 +288,7 @@ def _cmd_analyze(args):
         rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
         progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
         lang=_lang(args), patient_note=args.note_for_patient, detect_kwargs={"n_jobs": args.jobs, **settings},
+        recording_path=args.recording,
     )
     _print_outputs(res, _lang(args))
     return EXIT_OK

@@ -6,7 +6,9 @@ Later steps (characterization, physiology, assessment) add their sections to the
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from ._validate import MyoclonusUsageError
 from .events import EVENT_KINDS, Events
 from .segments import detect_jerks_by_segment
 
-__all__ = ["analyze", "AnalysisResult", "summarize"]
+__all__ = ["analyze", "AnalysisResult", "file_sha256", "recording_location", "summarize"]
 
 
 @dataclass
@@ -108,6 +110,31 @@ def summarize(recording, events, *, detection=None, keep_identity=False, truth=N
     return out
 
 
+def file_sha256(path):
+    """SHA-256 (hex) of a file's content, read in blocks (about 1 GB/s)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def recording_location(path, out=None):
+    """Where the analysed recording was, for ``summary.json['recording']['location']``.
+
+    Returns ``{'path': absolute path, 'relative_path': path relative to the output folder ``out``
+    (None when they are on different drives), 'sha256': content hash, 'size_bytes'}``, so that a
+    later step (``myoclonus review RESULTS/``) finds the file beside the results, where it was, or
+    recognises it by its content after a move. For formats made of several files the hash is that
+    of the file given (the ``.vhdr`` or ``.hea`` header).
+    """
+    p = Path(path).expanduser().resolve()
+    rel = None
+    if out is not None:
+        try:
+            rel = os.path.relpath(p, Path(out).expanduser().resolve())
+        except ValueError:  # another drive (Windows)
+            rel = None
+    return {"path": str(p), "relative_path": rel, "sha256": file_sha256(p), "size_bytes": p.stat().st_size}
+
+
 def _stats(x):
     x = np.asarray(x, float)
     if x.size == 0:
@@ -192,6 +219,8 @@ def analyze(
     physiology=True,
     lang="en",
     patient_note=None,
+    recording_path=None,
+    review=None,
 ):
     """Run the whole analysis on a recording and optionally write the outputs.
 
@@ -240,6 +269,14 @@ def analyze(
         Language of the reports (``'en'`` or ``'fr'``).
     patient_note : str | None
         Free-text message from the clinician, added to the patient summary.
+    recording_path : path-like | None
+        The file ``recording`` was read from, when a :class:`~myoclonus.io.Recording` is passed
+        (a path passed as ``recording`` is used as it is). With ``out``, ``summary.json`` records
+        where it was and its content hash (:func:`recording_location`).
+    review : dict | None
+        The clinician review the ``events`` come from (reviewer, signature, counts, detector
+        version; :func:`myoclonus.review.store.review_citation`); stored as ``summary['review']``
+        and cited by the report.
 
     Returns
     -------
@@ -263,6 +300,7 @@ def analyze(
     bar.set_postfix_str(steps[0])
 
     if not isinstance(recording, Recording):
+        recording_path = recording if recording_path is None else recording_path
         recording = read_recording(recording, keep_identity=keep_identity)
     advance("read")
     if detection is None:
@@ -308,7 +346,11 @@ def analyze(
         summary["assessment"] = _clean(result.assessment.to_dict())
     advance("assess")
 
+    if review is not None:
+        summary["review"] = _clean(review)
     summary["methods"] = " ".join(m for m in methods if m)
+    if out is not None and recording_path is not None:
+        summary["recording"]["location"] = recording_location(recording_path, out)
     summary["elapsed_s"] = round(time.perf_counter() - t0, 3)
     if out is not None:
         out = Path(out)

@@ -3,6 +3,7 @@ database back-ends (SQLite always; PostgreSQL when a throwaway server starts on 
 live uvicorn server for browser and kill tests."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -33,6 +34,7 @@ def free_port():
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory):
     """A 30-s simulated polygraphy written to EDF plus an analysis folder with the detector's events."""
+    import myoclonus
     from myoclonus.detect import detect_jerks
     from myoclonus.io import read_recording, write_recording
     from myoclonus.simulate import demo_recording
@@ -41,11 +43,13 @@ def demo_dir(tmp_path_factory):
     sim = demo_recording(seed=0, duration=30)
     p = write_recording(sim.recording, d / "demo.edf")
     rec = read_recording(p, check=False)
-    ev = detect_jerks(rec, progress=False).events
+    det = detect_jerks(rec, progress=False)
     a = d / "analysis"
     a.mkdir()
-    ev.to_tsv(a / "events.tsv")
-    (a / "summary.json").write_text('{"recording": {"source": {"file": "demo.edf"}}}\n')
+    det.events.to_tsv(a / "events.tsv")
+    # as analyze writes it, without the recording's location (tests copy the folder and change the file)
+    summary = {"version": myoclonus.__version__, "parameters": det.params, "recording": {"source": {"file": "demo.edf"}}}
+    (a / "summary.json").write_text(json.dumps(summary, default=str) + "\n")
     return d
 
 
@@ -55,6 +59,22 @@ def analysis_dir(demo_dir, tmp_path):
     d = tmp_path / "study"
     shutil.copytree(demo_dir, d)
     return d / "analysis"
+
+
+@pytest.fixture
+def client(db_url, analysis_dir):
+    """A TestClient of the app with the analysis folder registered (recording id 1): CSRF header
+    set, reviewer 'alice' (override with an X-Reviewer header); ``client.app_`` is the app."""
+    from fastapi.testclient import TestClient
+
+    from myoclonus.review import create_app
+
+    app = create_app(db_url=db_url, recordings=[analysis_dir])
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        c.get("/")  # CSRF cookie
+        c.headers.update({"X-CSRF-Token": c.cookies["myo_csrf"], "X-Reviewer": "alice"})
+        c.app_ = app
+        yield c
 
 
 # ------------------------------------------------------------------------------ PostgreSQL

@@ -11,20 +11,6 @@ import pytest
 from myoclonus.events import Events
 
 
-@pytest.fixture
-def client(db_url, analysis_dir):
-    from fastapi.testclient import TestClient
-
-    from myoclonus.review import create_app
-
-    app = create_app(db_url=db_url, recordings=[analysis_dir])
-    with TestClient(app, base_url="http://127.0.0.1") as c:
-        c.get("/")  # CSRF cookie
-        c.headers.update({"X-CSRF-Token": c.cookies["myo_csrf"], "X-Reviewer": "alice"})
-        c.app_ = app
-        yield c
-
-
 def open_review(c, name="main", who="alice"):
     r = c.post("/api/recordings/1/reviews", json={"name": name}, headers={"X-Reviewer": who})
     assert r.status_code == 200, r.text
@@ -48,8 +34,9 @@ def test_list_and_status(client, analysis_dir):
     rec = client.get("/api/recordings").json()[0]
     assert rec["status"] == "in progress"
     main = [v for v in rec["reviews"] if v["name"] == "main"][0]
-    assert main["counts"]["accepted"] == 1 and main["counts"]["unreviewed"] == n_det - 1
-    assert client.post(f"/api/reviews/{rv}/sign").status_code == 200
+    assert main["counts"]["accepted"] == 1 and main["counts"]["undecided"] == n_det - 1
+    assert client.post(f"/api/reviews/{rv}/sign", json={"undecided": n_det - 1, "reason": "first pass only"}
+                       ).status_code == 200
     assert client.get("/api/recordings").json()[0]["status"] == "signed"
     # pages render
     for url in ("/", f"/review/{rv}", "/agreement/1", "/static/viewer.js"):
@@ -97,7 +84,8 @@ def test_review_audit_sign_export(client, analysis_dir):
     evs = events_of(client, rv)
     det = Events.from_tsv(analysis_dir / "events.tsv")
     assert len(evs) == len(det)
-    a, b, c, d = evs[0], evs[1], evs[2], evs[3]
+    a, b, c = evs[0], evs[1], evs[2]
+    d = [e for e in evs[3:] if e["kind"] == "jerk"][0]
     p = lambda e, **kw: client.patch(f"/api/reviews/{rv}/events/{e['id']}", json={"version": e["version"], **kw})
     assert p(a, status="accepted").json()["version"] == 2
     assert p(b, status="rejected").status_code == 200
@@ -107,12 +95,12 @@ def test_review_audit_sign_export(client, analysis_dir):
     assert p(d, onset=new_onset, duration=0.05).status_code == 200
     r = client.post(f"/api/reviews/{rv}/events", json={"onset": 12.5, "duration": 0.04, "kind": "jerk", "channel": "EMG R FDI"})
     assert r.status_code == 200 and r.json()["origin"] == "reviewer"
-    # validation
-    assert p(evs[5], kind="nonsense").status_code == 400
-    assert client.post(f"/api/reviews/{rv}/events", json={"onset": 1, "duration": 0.1, "channel": "../../etc"}).status_code == 400
+    # validation (each rule in test_rules.py)
+    assert p(evs[5], kind="nonsense").status_code == 422
+    assert client.post(f"/api/reviews/{rv}/events", json={"onset": 1, "duration": 0.1, "channel": "../../etc"}).status_code == 422
     # audit trail: every revision, with author and time; nothing overwritten
-    au = client.get(f"/api/reviews/{rv}/audit").json()
-    edits = [x for x in au if x["action"] != "create"]
+    au = client.get(f"/api/reviews/{rv}/audit").json()["entries"]
+    edits = [x for x in au if x["action"] != "detect"]
     assert [x["action"] for x in edits] == ["accept", "reject", "relabel", "move", "add"]
     assert all(x["author"] == "alice" and x["created_at"] for x in edits)
     first = [x for x in au if x["event_id"] == c["id"]]
@@ -124,7 +112,8 @@ def test_review_audit_sign_export(client, analysis_dir):
     side = client.get(f"/api/reviews/{rv}/export.json").json()
     assert "review_status" in side and side["onset"]["Units"] == "s"
     # sign freezes
-    s = client.post(f"/api/reviews/{rv}/sign").json()
+    n_open = client.get(f"/api/reviews/{rv}").json()["counts"]["undecided"]
+    s = client.post(f"/api/reviews/{rv}/sign", json={"undecided": n_open, "reason": "test"}).json()
     assert s["status"] == "signed" and s["signed_by"] == "alice"
     cur = [e for e in events_of(client, rv) if e["id"] == evs[6]["id"]][0]
     assert p(cur, status="accepted").status_code == 423
@@ -159,7 +148,7 @@ def test_concurrent_edit_conflict(client):
         results[who] = cl.patch(f"/api/reviews/{rv}/events/{e['id']}", json={"version": e["version"], **body})
 
     ts = [threading.Thread(target=go, args=(client, "alice", {"status": "accepted"})),
-          threading.Thread(target=go, args=(bob, "bob", {"kind": "sustained"}))]
+          threading.Thread(target=go, args=(bob, "bob", {"kind": "artifact"}))]
     [t.start() for t in ts]
     [t.join() for t in ts]
     codes = sorted(r.status_code for r in results.values())
@@ -169,13 +158,13 @@ def test_concurrent_edit_conflict(client):
     body = results[loser].json()
     assert "Conflict" in body["detail"] and winner in body["detail"] and body["current"]["version"] == 2
     # the loser redoes the change on the new version: both changes are kept, in the audit trail too
-    redo = {"status": "accepted"} if loser == "alice" else {"kind": "sustained"}
+    redo = {"status": "accepted"} if loser == "alice" else {"kind": "artifact"}
     cl = client if loser == "alice" else bob
     r = cl.patch(f"/api/reviews/{rv}/events/{e['id']}", json={"version": 2, **redo})
     assert r.status_code == 200
     final = r.json()
-    assert final["status"] == "accepted" and final["kind"] == "sustained" and final["version"] == 3
-    au = client.get(f"/api/reviews/{rv}/audit", params={"event_id": e["id"]}).json()
+    assert final["status"] == "accepted" and final["kind"] == "artifact" and final["version"] == 3
+    au = client.get(f"/api/reviews/{rv}/audit", params={"event_id": e["id"]}).json()["entries"]
     assert [x["rev"] for x in au] == [1, 2, 3] and {x["author"] for x in au[1:]} == {"alice", "bob"}
     # the other client sees the change through the change feed
     seen = bob.get(f"/api/reviews/{rv}/events", params={"since": last}).json()["events"]

@@ -53,10 +53,10 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     page.keyboard.press("r")
     wait_idle(page, e2["id"], 2)
     done[e2["id"]] = "reject"
-    # 3: relabel as sustained (key 2)
+    # 3: relabel as artifact (key 5: any duration fits an artifact)
     page.keyboard.press("n")
     e3 = selected()
-    page.keyboard.press("2")
+    page.keyboard.press("5")
     wait_idle(page, e3["id"], 2)
     done[e3["id"]] = "relabel"
     # 4: drag the onset 12 px to the right
@@ -103,9 +103,10 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot of the review page: {shot}")
-    # sign (confirm dialog)
-    page.once("dialog", lambda d: d.accept())
+    # sign with the undecided detections acknowledged and a reason
     page.click("#sign")
+    page.fill("#sign-reason", "first five reviewed for the test")
+    page.click("#sign-confirm")
     page.wait_for_function("() => document.getElementById('state').textContent.startsWith('signed')")
     page.keyboard.press("n")
     page.keyboard.press("a")
@@ -124,7 +125,7 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     for eid, k in originals.items():
         expected.pop(k)
     assert evs[e1["id"]]["status"] == "accepted" and evs[e1["id"]]["kind"] == e1["kind"]
-    assert evs[e3["id"]]["kind"] == "sustained"
+    assert evs[e3["id"]]["kind"] == "artifact"
     assert evs[e4["id"]]["onset"] > e4["onset"] + 0.001 and abs(
         evs[e4["id"]]["onset"] + evs[e4["id"]]["duration"] - e4["onset"] - e4["duration"]) < 1e-9
     assert abs(evs[e5["id"]]["duration"] - e5["duration"] - 0.005) < 1e-9 and evs[e5["id"]]["onset"] == e5["onset"]
@@ -150,7 +151,7 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     assert (tsv.source == "reviewer:Dr Ada").sum() == 1
 
     # ---- the audit trail holds each revision with its time
-    audit = [a for a in c.get(f"/api/reviews/{review_id}/audit").json() if a["action"] != "create"]
+    audit = [a for a in c.get(f"/api/reviews/{review_id}/audit").json()["entries"] if a["action"] != "detect"]
     assert sorted(a["action"] for a in audit) == sorted(list(done.values()) + ["add"])
     t_end = dt.datetime.now(dt.timezone.utc)
     for a in audit:
@@ -190,17 +191,17 @@ def test_two_reviewers_live(db_url, analysis_dir, live_server, chromium):
     assert "1 accepted" in b.inner_text("#counts")
     # B stops receiving updates (e.g. a slow network) while A relabels: B's next edit is stale
     b.evaluate("() => { window.myoReview.livePaused = true; }")
-    a.keyboard.press("2")
+    a.keyboard.press("5")
     a.wait_for_function(f"() => window.myoReview.events.get({eid}).version === 3")
     b.keyboard.press("r")
     b.wait_for_function("() => document.getElementById('msg').textContent.startsWith('Conflict')")
     text = b.inner_text("#msg")
     assert "changed by A" in text and "not applied" in text
-    assert b.evaluate(f"() => window.myoReview.events.get({eid}).kind") == "sustained"  # now shows A's change
+    assert b.evaluate(f"() => window.myoReview.events.get({eid}).kind") == "artifact"  # now shows A's change
     b.keyboard.press("r")  # redo on the current version
     b.wait_for_function(f"() => window.myoReview.events.get({eid}).status === 'rejected'")
-    audit = c.get(f"/api/reviews/{rv}/audit", params={"event_id": eid}).json()
-    assert [(x["rev"], x["action"], x["author"]) for x in audit[1:]] == [(2, "accept", "A"), (3, "relabel", "A"),
-                                                                          (4, "reject", "B")]
+    audit = c.get(f"/api/reviews/{rv}/audit", params={"event_id": eid}).json()["entries"]
+    assert [(x["rev"], x["action"], x["author"]) for x in audit] == [(1, "detect", "detector"), (2, "accept", "A"),
+                                                                      (3, "relabel", "A"), (4, "reject", "B")]
     for pg in pages.values():
         pg.context.close()

@@ -18,8 +18,8 @@ from .._logging import logger
 from ..i18n import N_, format_number, gettext_for, ngettext_for
 from ..i18n.labels import label
 
-__all__ = ["render_report", "write_report", "write_pdf", "key_findings", "collect_figures", "DISCLAIMER",
-           "jinja_env"]
+__all__ = ["render_report", "write_report", "write_pdf", "key_findings", "collect_figures", "review_lines",
+           "DISCLAIMER", "jinja_env"]
 
 DISCLAIMER = N_(
     "Decision support, not a diagnosis. Detections and interpretations are automatic and must be "
@@ -146,6 +146,38 @@ def key_findings(summary, *, n_emg=None, lang="en", extra=None):
     return lines
 
 
+def review_lines(summary, *, lang="en"):
+    """Sentences citing the clinician review the events come from (``summary['review']``), or [].
+
+    Says which review, who signed it and when (or that it is not signed), how many detections
+    were accepted, rejected and left undecided (with the reason given), how many events reviewers
+    added, who changed events, and the detector and its version.
+    """
+    r = summary.get("review")
+    if not r:
+        return []
+    _ = gettext_for(lang)
+    c = r.get("counts") or {}
+    if r.get("signed_by"):
+        lines = [_("These results use the events of review “{name}”, signed by {who} at {when}.").format(
+            name=r.get("review"), who=r["signed_by"], when=r.get("signed_at"))]
+    else:
+        lines = [_("These results use the events of review “{name}”, which is not signed: it may still change.").format(
+            name=r.get("review"))]
+    lines.append(_("Of {total} detections, {acc} were accepted and {rej} rejected; {und} events were left undecided "
+                   "(kept); reviewers added {add}.").format(total=c.get("detections"), acc=c.get("accepted"),
+                                                            rej=c.get("rejected"), und=c.get("undecided"),
+                                                            add=c.get("added")))
+    if r.get("undecided_reason"):
+        lines.append(_("Reason given for signing with undecided events: “{reason}”.").format(reason=r["undecided_reason"]))
+    if r.get("reviewers"):
+        lines.append(_("Changes by: {names}.").format(names=", ".join(r["reviewers"])))
+    det = r.get("detector") or {}
+    lines.append(_("Detector: {name}, version {version}.").format(name=det.get("name") or "?",
+                                                                  version=det.get("version") or "?"))
+    return lines
+
+
 def collect_figures(result, *, lang="en"):
     """Make every figure the data allow. Returns a list of (title, Figure); titles in ``lang``."""
     from . import figures as F
@@ -256,6 +288,7 @@ def render_report(result, *, figures=None, lang="en"):
         viewer_js=markupsafe.Markup(viewer_js),
         assessment_html=markupsafe.Markup(assessment_html) if assessment_html else None,
         n_emg=len(_emg_names(result)),
+        review_lines=review_lines(s, lang=lang),
     )
 
 
@@ -294,7 +327,8 @@ def write_pdf(result, path, *, lang="en"):
             file=src.get("file", _("(in memory)")), format=src.get("format"),
             duration=num(s["recording"]["duration_s"], 1), n=s["recording"]["n_channels"],
             rates=", ".join(f"{num(r, None)} Hz" for r in s["recording"]["sampling_rates_hz"]), version=__version__)
-        for block, size in ((facts, 9), (_("Key findings"), 12)):
+        review = " ".join(review_lines(s, lang=lang))
+        for block, size in ((facts, 9), (review, 9), (_("Key findings"), 12)):
             for line in textwrap.wrap(block, 100):
                 fig.text(0.06, y, line, fontsize=size, weight="bold" if size == 12 else None)
                 y -= 0.02

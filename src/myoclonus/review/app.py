@@ -12,8 +12,10 @@ import threading
 import time
 from pathlib import Path
 
+from .._json import jsonable
+from .._logging import logger
 from .._optional import soft_import
-from .._validate import MyoclonusError
+from .._validate import MyoclonusError, MyoclonusFieldError
 from . import db as _db
 from . import store
 
@@ -67,7 +69,7 @@ class _Recordings:
 
 
 def create_app(*, db_url, recordings=(), keep_identity=False, token=None, require_auth=None, out_dir=None,
-               allowed_hosts=None, detect=True):
+               allowed_hosts=None, detect=True, candidates=()):
     """Build the review web app.
 
     Parameters
@@ -89,11 +91,27 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
         each recording).
     allowed_hosts : list of str | None
         Accepted ``Host`` header names (protection against DNS rebinding); None accepts any.
+    detect : bool
+        Run the detector on recording files given without an analysis folder.
+    candidates : list of path-like
+        Recording files to match analysis folders whose recording is no longer where their
+        ``summary.json`` says (``myoclonus review --recording``; matched by content hash).
+
+    Notes
+    -----
+    An input that cannot be registered does not stop the others: its error is logged and kept in
+    ``app.state.problems`` (``[{'input', 'error'}]``), served at ``/api/problems`` and shown on
+    the recordings page.
     """
     engine = _db.make_engine(db_url)
     _db.migrate(engine)
+    problems = []
     for p in recordings:
-        store.register(engine, p, detect=detect)
+        try:
+            store.register(engine, p, detect=detect, candidates=candidates)
+        except MyoclonusError as e:
+            logger.info("Not registered: %s", e)
+            problems.append({"input": str(p), "error": str(e)})
     if out_dir is None and engine.dialect.name == "sqlite" and engine.url.database:
         out_dir = Path(engine.url.database).parent
     auth = bool(token) or bool(require_auth)
@@ -102,6 +120,7 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     app = FastAPI(title="myoclonus review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     app.state.keep_identity = keep_identity
+    app.state.problems = problems
 
     # ------------------------------------------------------------------ auth helpers
     def make_session(user):
@@ -172,28 +191,38 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
         return response
 
     def err(status, detail, **extra):
-        return JSONResponse({"detail": detail, **extra}, status_code=status)
+        return JSONResponse(jsonable({"detail": detail, **extra}, stringify=True), status_code=status)
 
     def guard(fn):
-        """Map the store's exceptions to HTTP answers."""
+        """Map the store's exceptions to HTTP answers (422 names the field that breaks a rule)."""
         import functools
 
         @functools.wraps(fn)
         def wrapper(*a, **kw):
             try:
                 return fn(*a, **kw)
-            except store.ConflictError as e:
-                return err(409, str(e), current=e.current)
-            except store.FrozenError as e:
-                return err(423, str(e))
-            except store.NotFound as e:
-                return err(404, str(e))
-            except MyoclonusError as e:
-                return err(400, str(e))
-            except (ValueError, TypeError) as e:
-                return err(400, f"Bad request: {e}")
+            except Exception as e:  # noqa: BLE001 - mapped or re-raised by answer()
+                return answer(e)
 
         return wrapper
+
+    def answer(e):
+        """The HTTP answer for an exception raised by a route; other exceptions propagate."""
+        if isinstance(e, store.ConflictError):
+            return err(409, str(e), current=e.current)
+        if isinstance(e, store.UndecidedError):
+            return err(409, str(e), undecided=e.undecided)
+        if isinstance(e, MyoclonusFieldError):
+            return err(422, str(e), field=e.field, allowed=e.allowed, given=e.given)
+        if isinstance(e, store.FrozenError):
+            return err(423, str(e))
+        if isinstance(e, store.NotFound):
+            return err(404, str(e))
+        if isinstance(e, MyoclonusError):
+            return err(400, str(e))
+        if isinstance(e, (ValueError, TypeError)):
+            return err(400, f"Bad request: {e}")
+        raise e
 
     def page(name):
         return FileResponse(STATIC / name, media_type="text/html")
@@ -263,6 +292,10 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     def api_recordings():
         return store.list_recordings(engine)
 
+    @app.get("/api/problems")
+    def api_problems():
+        return problems
+
     @app.post("/api/recordings/{rid}/reviews")
     @guard
     def api_open_review(rid: int, request: Request, body: dict):
@@ -273,7 +306,7 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
         row = store.get_recording_row(engine, rid)
         rec, src = recs.get(rid)
         d = rec.describe(keep_identity=keep_identity)
-        out = {"id": rid, "name": row["name"], "duration_s": rec.duration, "detector": row["detector"],
+        out = {"id": rid, "name": row["name"], "duration_s": rec.duration, "detector": store.detector_of(row),
                "channels": [{"index": i, "name": c.name, "type": c.type, "sfreq": c.sfreq, "unit": c.unit}
                             for i, c in enumerate(rec.channels)]}
         if keep_identity and "identity" in d:
@@ -290,14 +323,17 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
 
     @app.get("/api/recordings/{rid}/window")
     @guard
-    def api_window(rid: int, t0: float, t1: float, px: int = 1200, ch: str = ""):
+    def api_window(rid: int, t0: float, t1: float, px: int = 1200, ch: str = "", f: str = ""):
+        from ..display import parse_filter_query
+
         rec, src = recs.get(rid)
         picks = None
         if ch:
             picks = [int(c) for c in ch.split(",") if c != ""]
             if any(not 0 <= p < rec.n_channels for p in picks):
                 return err(400, "Channel index out of range.")
-        meta, payload = src.window(max(0.0, t0), min(rec.duration, t1), px, picks)
+        filters = parse_filter_query(f)
+        meta, payload = src.window(max(0.0, t0), min(rec.duration, t1), px, picks, filters=filters)
         return Response(payload, media_type="application/octet-stream",
                         headers={"X-Window": json.dumps(meta), "Cache-Control": "no-store"})
 
@@ -311,9 +347,19 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     @app.get("/api/reviews/{review_id}")
     @guard
     def api_review(review_id: int):
+        from ..display import DIV_PX, GAIN_UNITS, NOTCH_FREQS, TIME_BASES
+
         rv = store.get_review(engine, review_id)
         rv["recording"] = recording_meta(rv["recording_id"])
+        rv["display"] = store.get_display(engine, review_id)
+        rv["display_options"] = {"div_px": DIV_PX, "gain_units": GAIN_UNITS, "notch_freqs": NOTCH_FREQS,
+                                 "time_bases": TIME_BASES}
         return rv
+
+    @app.put("/api/reviews/{review_id}/display")
+    @guard
+    def api_display(review_id: int, body: dict):
+        return store.save_display(engine, review_id, body, channels=channel_names(review_id))
 
     @app.get("/api/reviews/{review_id}/events")
     @guard
@@ -322,35 +368,40 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
         evs, last = store.list_events(engine, review_id, since=since)
         return {"events": evs, "last_revision": last, "review": store.get_review(engine, review_id)}
 
-    def channel_names(review_id):
+    def recording_of(review_id):
         rv = store.get_review(engine, review_id)
-        rec, _ = recs.get(rv["recording_id"])
-        return rec.ch_names
+        return recs.get(rv["recording_id"])[0]
+
+    def channel_names(review_id):
+        return recording_of(review_id).ch_names
 
     @app.patch("/api/reviews/{review_id}/events/{event_id}")
     @guard
     def api_update(review_id: int, event_id: int, request: Request, body: dict):
-        if "version" not in body:
-            return err(400, "Send the 'version' of the event you edited.")
-        fields = {k: body[k] for k in ("onset", "duration", "kind", "status", "channel") if k in body}
-        return store.update_event(engine, review_id, event_id, int(body["version"]), fields, reviewer(request),
-                                  channels=channel_names(review_id) if "channel" in fields else None)
+        version = body.get("version")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise MyoclonusFieldError("version", f"Send the 'version' (an integer) of the event you edited, but got "
+                                      f"{version!r}.", given=version)
+        fields = {k: body[k] for k in ("onset", "duration", "offset", "kind", "status", "channel") if k in body}
+        return store.update_event(engine, review_id, event_id, version, fields, reviewer(request),
+                                  recording=recording_of(review_id))
 
     @app.post("/api/reviews/{review_id}/events")
     @guard
     def api_add(review_id: int, request: Request, body: dict):
-        fields = {k: body.get(k) for k in ("onset", "duration", "kind", "channel")}
-        return store.add_event(engine, review_id, fields, reviewer(request), channels=channel_names(review_id))
+        fields = {k: body[k] for k in ("onset", "duration", "offset", "kind", "channel") if k in body}
+        return store.add_event(engine, review_id, fields, reviewer(request), recording=recording_of(review_id))
 
     @app.post("/api/reviews/{review_id}/sign")
     @guard
-    def api_sign(review_id: int, request: Request):
-        return store.sign_review(engine, review_id, reviewer(request))
+    def api_sign(review_id: int, request: Request, body: dict | None = None):
+        body = body or {}
+        return store.sign_review(engine, review_id, reviewer(request), undecided=body.get("undecided"),
+                                 reason=body.get("reason"))
 
     @app.get("/api/reviews/{review_id}/audit")
     @guard
     def api_audit(review_id: int, event_id: int | None = None):
-        store.get_review(engine, review_id)
         return store.audit(engine, review_id, event_id)
 
     def export_name(review_id, ext):
@@ -378,8 +429,11 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
         side["review_status"] = {"Description": "Reviewer decision: accepted (kept, possibly relabelled or moved), "
                                  "unreviewed (detection not yet decided, kept). Rejected detections are left out.",
                                  "Levels": {"accepted": "Kept by the reviewer.", "unreviewed": "Not decided; kept."}}
-        side["GeneratedBy"] = [{"Name": "myoclonus review", "Review": rv["name"], "SignedBy": rv["signed_by"],
-                                "SignedAt": rv["signed_at"]}]
+        cite = store.review_citation(engine, review_id)
+        side["GeneratedBy"] = [{"Name": "myoclonus review", "Version": cite["software"].split()[-1],
+                                "Review": rv["name"], "SignedBy": rv["signed_by"], "SignedAt": rv["signed_at"]},
+                               {"Name": cite["detector"]["name"], "Version": cite["detector"]["version"]}]
+        side["Review"] = cite
         return JSONResponse(side, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/api/reviews/{review_id}/export.edf")
@@ -387,11 +441,19 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
     def api_export_edf(review_id: int):
         from ..events import write_events
 
+        from ..io import Annotations
+        from ..report.builder import review_lines
+
         rv, name = export_name(review_id, ".edf")
         rec, _ = recs.get(rv["recording_id"])
         ev = store.reviewed_events(engine, review_id)
+        # the review's citation as one annotation at 0 s, beside the file's own (on a copy)
+        out = rec.pick(rec.ch_names)
+        a = rec.annotations
+        cite = "myoclonus review: " + " ".join(review_lines({"review": store.review_citation(engine, review_id)}))
+        out.annotations = Annotations([*a.onset, 0.0], [*a.duration, 0.0], [*a.description, cite])
         d = tempfile.mkdtemp(prefix="myoclonus_review_")
-        p = write_events(ev, Path(d) / "events.edf", recording=rec, keep_identity=keep_identity)
+        p = write_events(ev, Path(d) / "events.edf", recording=out, keep_identity=keep_identity)
         import shutil
 
         return FileResponse(p, filename=name, media_type="application/octet-stream",
@@ -410,9 +472,11 @@ def create_app(*, db_url, recordings=(), keep_identity=False, token=None, requir
 
         rv = store.get_review(engine, review_id)
         rec, _ = recs.get(rv["recording_id"])
+        row = store.get_recording_row(engine, rv["recording_id"])
         out = rerun_dir(review_id)
         ev = store.reviewed_events(engine, review_id)
-        analyze(rec, out=out, events=ev, keep_identity=keep_identity)
+        analyze(rec, out=out, events=ev, keep_identity=keep_identity, review=store.review_citation(engine, review_id),
+                recording_path=row["path"])
         return {"out": str(out), "report": f"/api/reviews/{review_id}/report.html",
                 "summary": f"/api/reviews/{review_id}/summary.json"}
 

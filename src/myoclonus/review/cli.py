@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .._validate import MyoclonusError, MyoclonusUsageError
+from .._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["add_cli", "main"]
 
@@ -31,6 +31,9 @@ def add_cli(subparsers):
     )
     p.add_argument("paths", nargs="*", metavar="RECORDING_OR_ANALYSIS_DIR",
                    help="recording files or analysis folders (with events.tsv) to register")
+    p.add_argument("--recording", action="append", default=[], metavar="FILE",
+                   help="the analysed recording of an analysis folder whose recording is no longer where its "
+                        "summary.json says (matched by content hash; repeat for several folders)")
     p.add_argument("--db", default=None, help="database URL or SQLite file (default: myoclonus.db beside the first input)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -72,7 +75,16 @@ def _cmd_review(args):
     if args.paths:
         print(f"Registering {len(args.paths)} recording(s) (running the detector where needed)...", flush=True)
     app = create_app(db_url=url, recordings=args.paths, keep_identity=args.keep_identity, token=args.token,
-                     require_auth=require, out_dir=args.out, allowed_hosts=allowed, detect=not args.no_detect)
+                     require_auth=require, out_dir=args.out, allowed_hosts=allowed, detect=not args.no_detect,
+                     candidates=args.recording)
+    problems = app.state.problems
+    for pr in problems:
+        print(f"Error: {pr['error']}", file=sys.stderr, flush=True)
+    if problems:
+        if len(problems) == len(args.paths) and not store.list_recordings(app.state.engine):
+            raise MyoclonusInputError(f"None of the {len(problems)} input(s) could be registered (see above).")
+        print(f"{len(problems)} of {len(args.paths)} input(s) could not be registered (see above); serving the others.",
+              file=sys.stderr, flush=True)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"myoclonus review: http://{shown}:{args.port}/  (database: {_db.sa.engine.make_url(url).render_as_string(hide_password=True)}; Ctrl+C to stop)", flush=True)
     serve(app, args.host, args.port)

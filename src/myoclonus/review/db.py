@@ -2,11 +2,15 @@
 
 Tables
 ------
-recordings      one row per registered recording file (the samples stay in the file).
-reviews         a named review of a recording (shared by the reviewers who open it).
+recordings      one row per registered recording file (the samples stay in the file), with its
+                content hash and the detector (name, version, parameters) whose events it holds.
+reviews         a named review of a recording (shared by the reviewers who open it); signing
+                records who, when, and how many detections were left undecided and why; the
+                viewer's display settings are saved with it.
 events          current state of each event of a review, with a ``version`` counter used for
                 optimistic concurrency (``UPDATE ... WHERE version = expected``).
-event_revisions append-only audit trail: every state an event ever had, with who and when.
+event_revisions append-only audit trail: every state an event ever had, with who and when
+                (revision 1 of a detection is authored by ``detector``).
 users, tokens   accounts (PBKDF2-hashed passwords) and API tokens (SHA-256) for shared servers.
 settings        key/value (the secret that signs session cookies).
 """
@@ -31,6 +35,9 @@ recordings = sa.Table(
     sa.Column("n_channels", sa.Integer, nullable=False),
     sa.Column("detector", sa.String(255)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sha256", sa.String(64), index=True),
+    sa.Column("detector_version", sa.String(100)),
+    sa.Column("detector_params", sa.Text),
 )
 
 reviews = sa.Table(
@@ -44,6 +51,9 @@ reviews = sa.Table(
     sa.Column("signed_by", sa.String(100)),
     sa.Column("signed_at", sa.DateTime(timezone=True)),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_undecided", sa.Integer),
+    sa.Column("undecided_reason", sa.Text),
+    sa.Column("display", sa.Text),
     sa.UniqueConstraint("recording_id", "name", name="uq_review_name"),
 )
 

@@ -4,13 +4,18 @@
   await MYO.setupReviewer(document.getElementById("reviewer"));
   const tbody = document.querySelector("#recordings tbody");
   const recs = (await api("GET", "/api/recordings")).data || [];
+  const problems = (await api("GET", "/api/problems")).data || [];
+  const pl = document.getElementById("problems");
+  for (const p of problems) pl.append(el("li", {}, `${p.input}: ${p.error}`));
+  pl.hidden = !problems.length;
   for (const r of recs) {
     const reviews = el("ul", { class: "reviews" });
     for (const v of r.reviews.filter((v) => v.name !== "detector")) {
       const c = v.counts;
       reviews.append(el("li", {}, el("a", { href: `/review/${v.id}` }, v.name), ` – ${v.status}` +
         (v.signed_by ? ` by ${v.signed_by}` : "") + ` (${c.accepted} accepted, ${c.rejected} rejected, ` +
-        `${c.unreviewed} to review, ${c.added} added)`));
+        `${c.undecided} undecided, ${c.added} added)` +
+        (v.n_undecided_at_signing ? `; signed with ${v.n_undecided_at_signing} undecided: “${v.undecided_reason}”` : "")));
     }
     const name = el("input", { value: "main", size: "10", "aria-label": "review name" });
     const open = el("button", { class: "open-review", onclick: async () => {

@@ -11,6 +11,7 @@
     review: null, rec: null, events: new Map(), lastRev: 0, selected: null,
     view: { t0: 0, span: 10 }, gain: 1, data: null, lanes: [], frozen: false,
     filter: { channel: "", kind: "", status: "", conf: 0 }, pending: 0, fetchCtl: null,
+    display: null, opts: null, drawn: {}, cal: {},
   };
   window.myoReview = S;
 
@@ -52,9 +53,121 @@
 
   // ---------------------------------------------------------------- data
   function chooseLanes() {
-    const mode = document.getElementById("f-lanes").value;
-    const want = mode === "emg" ? ["emg"] : mode === "emg+acc" ? ["emg", "acc"] : null;
-    S.lanes = S.rec.channels.filter((c) => !want || want.includes(c.type));
+    const order = S.display.channels;
+    const byName = new Map(S.rec.channels.map((c) => [c.name, c]));
+    S.lanes = order ? order.map((n) => byName.get(n)).filter(Boolean) : S.rec.channels.slice();
+  }
+
+  // ---------------------------------------------------------------- display settings (saved with the review)
+  const HP = [null, 0.1, 0.3, 0.5, 1, 2, 5, 10, 20, 30, 50];
+  const LP = [null, 15, 20, 30, 35, 40, 50, 70, 100, 150, 200, 300, 450, 1000];
+  const GAINS = [];
+  for (let e = -3; e <= 4; e++) for (const m of [1, 2, 5]) GAINS.push(Number((m * 10 ** e).toPrecision(3)));
+  const UNIT_LABEL = { uV: "µV", "m/s^2": "m/s²" };
+  function unitOf(type) { return S.opts.gain_units[type] || null; }
+  function filterQuery() {
+    const f = (v) => (v == null ? "" : String(v));
+    return Object.entries(S.display.types).map(([t, v]) => `${t}:${f(v.hp)}:${f(v.lp)}:${f(v.notch)}`).join(";");
+  }
+  function options(sel, values, current, label) {
+    const vals = values.includes(current) ? values : [...values, current].sort((a, b) => (a ?? -1) - (b ?? -1));
+    sel.textContent = "";
+    for (const v of vals) sel.append(el("option", { value: v == null ? "" : String(v) }, label(v)));
+    sel.value = current == null ? "" : String(current);
+  }
+  let saveTimer = null;
+  function displayChanged(refetch) {
+    chooseLanes(); draw();
+    if (refetch) requestWindow();
+    const note = document.getElementById("d-note");
+    if (S.frozen) { note.textContent = "(display changes are not saved: the review is signed)"; return; }
+    note.textContent = "saving the display…";
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(async () => {
+      S.pending++;
+      const res = await api("PUT", `/api/reviews/${reviewId}/display`, S.display);
+      S.pending--;
+      if (res.ok) { S.display = res.data; note.textContent = "display saved with the review"; }
+      else msg(refusal(res), "error");
+    }, 250);
+  }
+  function buildDisplayControls() {
+    const tb = document.getElementById("d-timebase");
+    options(tb, S.opts.time_bases, S.display.time_base, (v) => String(v));
+    tb.addEventListener("change", () => { S.display.time_base = Number(tb.value); setView(S.view.t0, S.display.time_base); displayChanged(false); });
+    const box = document.getElementById("d-types");
+    box.textContent = "";
+    const types = [...new Set(S.rec.channels.map((c) => c.type))];
+    for (const t of types) {
+      const v = S.display.types[t];
+      if (!v) continue;
+      const hp = el("select", { id: `d-${t}-hp`, "aria-label": `${t} high-pass` });
+      const lp = el("select", { id: `d-${t}-lp`, "aria-label": `${t} low-pass` });
+      const notch = el("select", { id: `d-${t}-notch`, "aria-label": `${t} notch` });
+      options(hp, HP, v.hp, (x) => (x == null ? "off" : `${x} Hz`));
+      options(lp, LP, v.lp, (x) => (x == null ? "off" : `${x} Hz`));
+      options(notch, [null, ...S.opts.notch_freqs], v.notch, (x) => (x == null ? "off" : `${x} Hz`));
+      const parts = [el("b", {}, t), " HP ", hp, " LP ", lp, " notch ", notch];
+      const u = unitOf(t);
+      if (u) {
+        const g = el("select", { id: `d-${t}-gain`, "aria-label": `${t} gain` });
+        options(g, GAINS, v.gain, (x) => String(x));
+        g.addEventListener("change", () => { S.display.types[t].gain = Number(g.value); displayChanged(false); });
+        parts.push(" ", g, ` ${UNIT_LABEL[u] || u}/div`);
+      }
+      const num = (s) => (s.value === "" ? null : Number(s.value));
+      for (const [s, k] of [[hp, "hp"], [lp, "lp"], [notch, "notch"]]) {
+        s.addEventListener("change", () => { S.display.types[t][k] = num(s); displayChanged(true); });
+      }
+      box.append(el("span", { class: "dtype", "data-type": t }, ...parts));
+    }
+    document.getElementById("d-channels-btn").addEventListener("click", () => {
+      const p = document.getElementById("d-channels"); p.hidden = !p.hidden; if (!p.hidden) channelList();
+    });
+    document.getElementById("d-channels-close").addEventListener("click", () => { document.getElementById("d-channels").hidden = true; });
+    for (const b of document.querySelectorAll("#d-channels [data-preset]")) {
+      b.addEventListener("click", () => {
+        const want = { emg: ["emg"], "emg+acc": ["emg", "acc"] }[b.dataset.preset];
+        S.display.channels = S.rec.channels.filter((c) => !want || want.includes(c.type)).map((c) => c.name);
+        channelList(); displayChanged(true);
+      });
+    }
+  }
+  function channelList() {
+    const ol = document.getElementById("d-channel-list");
+    ol.textContent = "";
+    const shown = S.display.channels || S.rec.channels.map((c) => c.name);
+    const hidden = S.rec.channels.map((c) => c.name).filter((n) => !shown.includes(n));
+    const set = (list) => { if (list.length) { S.display.channels = list; channelList(); displayChanged(true); } else msg("Show at least one channel.", "error"); };
+    for (const n of [...shown, ...hidden]) {
+      const on = shown.includes(n);
+      const cb = el("input", { type: "checkbox", "data-channel": n });
+      cb.checked = on;
+      cb.addEventListener("change", () => set(cb.checked ? [...shown, n] : shown.filter((x) => x !== n)));
+      const move = (d) => {
+        const i = shown.indexOf(n), j = i + d;
+        if (i < 0 || j < 0 || j >= shown.length) return;
+        const l = shown.slice(); [l[i], l[j]] = [l[j], l[i]]; set(l);
+      };
+      ol.append(el("li", {}, cb, " ", n, " ", el("button", { type: "button", onclick: () => move(-1), title: "up" }, "↑"),
+        el("button", { type: "button", onclick: () => move(1), title: "down" }, "↓")));
+    }
+  }
+  // every type one step of the 1-2-5 gain series (calibrated types, saved) or x1.25 (the others)
+  function stepGains(dir) {
+    for (const [t, v] of Object.entries(S.display.types)) {
+      if (!unitOf(t) || v.gain == null) continue;
+      const i = GAINS.findIndex((g) => g >= v.gain - 1e-12);
+      v.gain = GAINS[Math.min(GAINS.length - 1, Math.max(0, (i < 0 ? GAINS.length - 1 : i) + dir))];
+      const sel = document.getElementById(`d-${t}-gain`);
+      if (sel) options(sel, GAINS, v.gain, (x) => String(x));
+    }
+    S.gain *= dir < 0 ? 1.25 : 0.8;
+    displayChanged(false);
+  }
+  function refusal(res) {
+    if (!res.data) return `Error ${res.status}`;
+    return (res.status === 422 && res.data.field ? `Refused (${res.data.field}): ` : "") + res.data.detail;
   }
 
   let fetchTimer = null;
@@ -67,7 +180,7 @@
     const ctl = new AbortController();
     S.fetchCtl = ctl;
     const t0 = S.view.t0, t1 = S.view.t0 + S.view.span;
-    const q = new URLSearchParams({ t0, t1, px: Math.max(100, W()), ch: S.lanes.map((c) => c.index).join(",") });
+    const q = new URLSearchParams({ t0, t1, px: Math.max(100, W()), ch: S.lanes.map((c) => c.index).join(","), f: filterQuery() });
     try {
       const res = await fetch(`/api/recordings/${S.rec.id}/window?${q}`, { signal: ctl.signal, credentials: "same-origin" });
       if (!res.ok) return;
@@ -81,6 +194,8 @@
         off += len;
       }
       S.data = chans;
+      S.unfiltered = meta.channels.filter((c) => !c.filtered).map((c) => c.name);
+      if (S.unfiltered.length) setTimeout(requestWindow, 1000);  // filtered envelope still being built
       draw();
     } catch (e) { if (e.name !== "AbortError") msg("Could not load the traces: " + e, "error"); }
   }
@@ -147,41 +262,68 @@
         ctx.fillText(tag, x0 + 2, li * lh + 10);
       }
     }
-    // traces
+    // traces: a calibrated type at its gain (unit per division of DIV_PX pixels), centred on 0 when
+    // high-passed and on its median in the window otherwise; other types scaled to their own range
     ctx.lineWidth = 1;
+    S.drawn = {}; S.cal = {};
     S.lanes.forEach((c, li) => {
       const y0 = (li + 0.5) * lh;
       ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
       ctx.fillText(c.name, 4, y0 + 4);
       ctx.strokeStyle = "#ddd"; ctx.beginPath(); ctx.moveTo(LEFT, (li + 1) * lh); ctx.lineTo(w, (li + 1) * lh); ctx.stroke();
+      const set = S.display.types[c.type] || {};
+      const unit = unitOf(c.type);
       const d = S.data && S.data[c.name];
+      if (unit && set.gain) {  // calibration bar: one division
+        const div = S.opts.div_px, xb = LEFT - 6;
+        ctx.strokeStyle = "#b00"; ctx.lineWidth = 2; ctx.beginPath();
+        ctx.moveTo(xb, y0 - div / 2); ctx.lineTo(xb, y0 + div / 2); ctx.stroke(); ctx.lineWidth = 1;
+        ctx.fillStyle = "#b00"; ctx.font = "9px sans-serif";
+        const label = `${set.gain} ${UNIT_LABEL[unit] || unit}`;
+        ctx.fillText(label, xb - 4 - ctx.measureText(label).width, y0 + 14);
+        S.cal[c.name] = { px: div, value: set.gain, unit };
+      }
       if (!d || !d.n) return;
       const v = d.v, n = d.n;
-      // robust centre and scale within the window
       const sample = [];
       const stride = Math.max(1, Math.floor(v.length / 400));
       for (let i = 0; i < v.length; i += stride) sample.push(v[i]);
       sample.sort((a, b) => a - b);
       const med = sample[Math.floor(sample.length / 2)];
-      const dev = sample.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
-      const half = Math.max(1e-6, dev[Math.floor(dev.length * 0.98)] || 1);
-      const k = (lh * 0.45 * S.gain) / half;
+      let k, centre;
+      if (unit && set.gain) {
+        k = S.opts.div_px / set.gain;
+        centre = d.filter && d.filter[0] != null && d.filtered ? 0 : med;
+      } else {
+        const dev = sample.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+        const half = Math.max(1e-6, dev[Math.floor(dev.length * 0.98)] || 1);
+        k = (lh * 0.45 * S.gain) / half;
+        centre = med;
+      }
+      const ys = new Float32Array(d.mode === "raw" ? n : 2 * n);
       ctx.strokeStyle = "#1b3a6b"; ctx.beginPath();
       const clamp = (y) => Math.max(li * lh, Math.min((li + 1) * lh, y));
       if (d.mode === "raw") {
         for (let i = 0; i < n; i++) {
-          const x = xOf(d.t0 + i * d.dt), y = clamp(y0 - (v[i] - med) * k);
-          if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+          const x = xOf(d.t0 + i * d.dt);
+          ys[i] = y0 - (v[i] - centre) * k;
+          if (i === 0) ctx.moveTo(x, clamp(ys[i])); else ctx.lineTo(x, clamp(ys[i]));
         }
       } else {
         for (let i = 0; i < n; i++) {
           const x = xOf(d.t0 + (i + 0.5) * d.dt);
-          ctx.moveTo(x, clamp(y0 - (v[2 * i] - med) * k));
-          ctx.lineTo(x, clamp(y0 - (v[2 * i + 1] - med) * k) + 0.5);
+          ys[2 * i] = y0 - (v[2 * i] - centre) * k; ys[2 * i + 1] = y0 - (v[2 * i + 1] - centre) * k;
+          ctx.moveTo(x, clamp(ys[2 * i]));
+          ctx.lineTo(x, clamp(ys[2 * i + 1]) + 0.5);
         }
       }
       ctx.stroke();
+      S.drawn[c.name] = { y: ys, top: li * lh, bottom: (li + 1) * lh, centre, pxPerUnit: k, filter: d.filter };
     });
+    // time calibration: one grid step
+    ctx.strokeStyle = "#b00"; ctx.lineWidth = 2; ctx.beginPath();
+    ctx.moveTo(w - 10 - (xOf(step) - xOf(0)), h - 14); ctx.lineTo(w - 10, h - 14); ctx.stroke(); ctx.lineWidth = 1;
+    ctx.fillStyle = "#b00"; ctx.font = "10px sans-serif"; ctx.fillText(`${step} s`, w - 40, h - 18);
     if (S.dragNew) {
       const { t0, t1: tb, lane } = S.dragNew;
       ctx.strokeStyle = "#1f77b4"; ctx.lineWidth = 2;
@@ -189,7 +331,8 @@
     }
     document.getElementById("view").textContent =
       `${fmtTime(S.view.t0, 0.001)} – ${fmtTime(t1, 0.001)} (${fmt(S.view.span, 3)} s shown, ` +
-      `${S.data && Object.values(S.data)[0] ? Object.values(S.data)[0].mode : "…"})`;
+      `${S.data && Object.values(S.data)[0] ? Object.values(S.data)[0].mode : "…"})` +
+      (S.unfiltered && S.unfiltered.length ? ` · display filters being applied to ${S.unfiltered.length} channel(s)…` : "");
   }
   function niceStep(x) {
     const p = Math.pow(10, Math.floor(Math.log10(x)));
@@ -210,6 +353,18 @@
     S.view = { t0, span };
     draw();
     requestWindow();
+  }
+  function zoom(dir, tCentre) {
+    const tbs = S.opts.time_bases;
+    const i = tbs.findIndex((x) => x >= S.view.span - 1e-9);
+    const j = Math.min(tbs.length - 1, Math.max(0, (i < 0 ? tbs.length - 1 : i) + dir));
+    const span = tbs[j];
+    const c = tCentre == null ? S.view.t0 + S.view.span / 2 : tCentre;
+    const frac = tCentre == null ? 0.5 : (tCentre - S.view.t0) / S.view.span;
+    S.display.time_base = span;
+    document.getElementById("d-timebase").value = String(span);
+    setView(c - frac * span, span);
+    displayChanged(false);
   }
   function select(id, center) {
     S.selected = id;
@@ -247,8 +402,12 @@
     const res = await api("GET", `/api/reviews/${reviewId}/audit?event_id=${e.id}`);
     if (!res.ok || S.selected !== e.id) return;
     auditList.textContent = "";
-    for (const r of res.data) auditList.append(el("li", {}, `${r.created_at} ${r.author}: ${r.action} → ${r.kind}, ` +
-      `${fmt(r.onset, 3)} s + ${fmt(r.duration * 1000, 1)} ms, ${r.status}`));
+    for (const r of res.data.entries) {
+      const who = r.author === "detector" ? `detector (${res.data.detector.name || "?"} ${r.detector_version || ""})` : r.author;
+      const ch = Object.entries(r.changes).map(([k, [a, b]]) => `${k} ${typeof a === "number" ? fmt(a, 3) : a} → ${typeof b === "number" ? fmt(b, 3) : b}`);
+      auditList.append(el("li", { "data-author": r.author }, `${r.created_at} ${who}: ${r.action}` + (ch.length ? ` (${ch.join(", ")})` :
+        ` → ${r.kind}, ${fmt(r.onset, 3)} s + ${fmt(r.duration * 1000, 1)} ms, ${r.status}`)));
+    }
   }
 
   // ---------------------------------------------------------------- edits
@@ -267,7 +426,7 @@
     S.pending--;
     if (res.ok) { applyEvent(res.data); msg(""); }
     else if (res.status === 409) { applyEvent(res.data.current); msg(res.data.detail, "conflict"); }
-    else msg(res.data ? res.data.detail : `Error ${res.status}`, "error");
+    else { if (S.events.get(e.id) !== e) { S.events.set(e.id, e); draw(); } msg(refusal(res), "error"); }
     return res;
   }
   async function addEvent(channel, t0, t1) {
@@ -277,7 +436,7 @@
       { onset: Math.max(0, Math.min(t0, t1)), duration: Math.abs(t1 - t0), kind: "jerk", channel });
     S.pending--;
     if (res.ok) { applyEvent(res.data); select(res.data.id, false); msg(`Added a jerk on ${channel}.`); }
-    else msg(res.data ? res.data.detail : `Error ${res.status}`, "error");
+    else msg(refusal(res), "error");
   }
   S.edit = edit; S.addEvent = addEvent; S.select = select; S.setView = setView;
 
@@ -302,7 +461,8 @@
     S.review = rv;
     S.frozen = rv.status === "signed" || rv.name === "detector";
     document.getElementById("state").textContent = rv.name === "detector" ? "detector (read only)" :
-      rv.status + (rv.signed_by ? ` by ${rv.signed_by} ${rv.signed_at}` : "");
+      rv.status + (rv.signed_by ? ` by ${rv.signed_by} ${rv.signed_at}` : "") +
+      (rv.n_undecided_at_signing ? ` with ${rv.n_undecided_at_signing} undecided: “${rv.undecided_reason}”` : "");
     document.getElementById("sign").disabled = S.frozen;
   }
 
@@ -325,10 +485,12 @@
     } else if ((k === "{" || k === "}") && e) edit({ duration: Math.max(0.001, e.duration + (k === "{" ? -0.005 : 0.005)) });
     else if (k === "ArrowLeft") setView(S.view.t0 - S.view.span / 4, S.view.span);
     else if (k === "ArrowRight") setView(S.view.t0 + S.view.span / 4, S.view.span);
-    else if (k === "+" || k === "=") setView(S.view.t0 + S.view.span / 4, S.view.span / 2);
-    else if (k === "-") setView(S.view.t0 - S.view.span / 2, S.view.span * 2);
-    else if (k === "ArrowUp") { S.gain *= 1.25; draw(); }
-    else if (k === "ArrowDown") { S.gain /= 1.25; draw(); }
+    else if (k === "PageUp") setView(S.view.t0 - S.view.span, S.view.span);
+    else if (k === "PageDown") setView(S.view.t0 + S.view.span, S.view.span);
+    else if (k === "+" || k === "=") zoom(-1);
+    else if (k === "-") zoom(1);
+    else if (k === "ArrowUp") stepGains(-1);
+    else if (k === "ArrowDown") stepGains(1);
     else handled = false;
     if (handled) ev.preventDefault();
   });
@@ -396,9 +558,7 @@
   canvas.addEventListener("wheel", (ev) => {
     ev.preventDefault();
     const [x] = pos(ev);
-    const t = tOf(x), f = ev.deltaY > 0 ? 1.25 : 0.8;
-    const span = S.view.span * f;
-    setView(t - ((x - LEFT) / W()) * span, span);
+    zoom(ev.deltaY > 0 ? 1 : -1, tOf(x));
   }, { passive: false });
 
   for (const id of ["f-channel", "f-kind", "f-status", "f-conf"]) {
@@ -408,21 +568,38 @@
       updateCounts(); draw();
     });
   }
-  document.getElementById("f-lanes").addEventListener("change", () => { chooseLanes(); draw(); requestWindow(); });
 
-  document.getElementById("sign").addEventListener("click", async () => {
-    const c = S.counts || {};
-    if (!confirm(`Sign this review? ${c.unreviewed || 0} detections are still unreviewed (they are kept). ` +
-      "A signed review is frozen.")) return;
-    const res = await api("POST", `/api/reviews/${reviewId}/sign`);
-    if (res.ok) { setFrozen(res.data); msg(`Signed by ${res.data.signed_by} at ${res.data.signed_at}.`, "ok"); }
-    else msg(res.data ? res.data.detail : `Error ${res.status}`, "error");
+  // signing: every detection decided, or "sign with N undecided" with a reason
+  const dlg = document.getElementById("sign-dialog");
+  document.getElementById("sign").addEventListener("click", () => {
+    const n = (S.counts || {}).unreviewed || 0;
+    document.getElementById("sign-text").textContent = n
+      ? `${n} event(s) are undecided. Decide them (n/p to step, a accept, r reject), or sign with ${n} undecided: ` +
+        "the reason is stored with the signature and cited by the export and the re-run report. A signed review is frozen."
+      : "Every detection is decided. Sign this review? A signed review is frozen.";
+    document.getElementById("sign-reason-label").hidden = !n;
+    document.getElementById("sign-confirm").textContent = n ? `Sign with ${n} undecided` : "Sign";
+    document.getElementById("sign-confirm").dataset.undecided = n;
+    document.getElementById("sign-error").textContent = "";
+    dlg.showModal();
   });
+  document.getElementById("sign-confirm").addEventListener("click", async (ev) => {
+    ev.preventDefault();
+    const n = Number(ev.target.dataset.undecided);
+    const body = n ? { undecided: n, reason: document.getElementById("sign-reason").value } : {};
+    const res = await api("POST", `/api/reviews/${reviewId}/sign`, body);
+    if (res.ok) {
+      dlg.close(); setFrozen(res.data);
+      msg(`Signed by ${res.data.signed_by} at ${res.data.signed_at}` +
+        (res.data.n_undecided_at_signing ? ` with ${res.data.n_undecided_at_signing} undecided.` : "."), "ok");
+    } else document.getElementById("sign-error").textContent = refusal(res);
+  });
+  document.getElementById("sign-cancel").addEventListener("click", (ev) => { ev.preventDefault(); dlg.close(); });
   document.getElementById("rerun").addEventListener("click", async () => {
     msg("Re-running the summary and report from the reviewed events…");
     const res = await api("POST", `/api/reviews/${reviewId}/rerun`);
     if (res.ok) { const a = document.getElementById("report"); a.href = res.data.report; a.hidden = false; msg(`Written to ${res.data.out}.`, "ok"); }
-    else msg(res.data ? res.data.detail : `Error ${res.status}`, "error");
+    else msg(refusal(res), "error");
   });
 
   // ---------------------------------------------------------------- start
@@ -431,6 +608,8 @@
     const res = await api("GET", `/api/reviews/${reviewId}`);
     if (!res.ok) { msg(res.data ? res.data.detail : "Review not found.", "error"); return; }
     S.rec = res.data.recording;
+    S.display = res.data.display;
+    S.opts = res.data.display_options;
     setFrozen(res.data);
     document.getElementById("title").textContent = `${S.rec.name} – review “${res.data.name}”`;
     document.title = `review ${res.data.name} – ${S.rec.name}`;
@@ -446,8 +625,9 @@
     for (const n of names) if (n) fc.append(el("option", { value: n }, n));
     S.lastRev = evs.data.last_revision;
     chooseLanes();
+    buildDisplayControls();
     resize();
-    setView(0, Math.min(10, S.rec.duration_s));
+    setView(0, S.display.time_base);
     updateCounts();
     window.addEventListener("resize", () => { resize(); requestWindow(); });
     setInterval(poll, 1500);
