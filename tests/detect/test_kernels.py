@@ -387,3 +387,34 @@ def test_slow_rise_coarse_to_fine_exact(monkeypatch, mode):
     coarse = scores()
     monkeypatch.setattr(_kernels, "COARSE_DIV", 10**6)
     np.testing.assert_allclose(scores(), coarse, rtol=1e-12, atol=0)
+
+
+def test_step_detection_paths_agree(monkeypatch):
+    """Electrode steps (artifacts.detect_steps): compiled candidate pass = NumPy; steps found at their
+    sample with their size, none inside EMG bursts of 25x the background."""
+    from myoclonus.detect.artifacts import detect_steps, step_scale
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 3, 200000)
+    for i in range(0, 200000, 7000):
+        x[i:i + 60] += rng.normal(0, 80, 60)
+    for i, h in ((15500, 500.0), (77500, -300.0), (150500, 800.0)):
+        x[i:] += h * np.exp(-np.arange(x.size - i) / SF / 0.2)
+    ref, got = _both(monkeypatch, lambda: detect_steps(x, SF, k=10.0, sd=step_scale(x, span=2)))
+    _assert_same(ref, got)
+    at, shift = ref
+    assert np.all(np.abs(at - np.array([15499, 77499, 150499])) <= 1)  # the jump lies within its 2-sample span
+    np.testing.assert_allclose(shift, [500.0, -300.0, 800.0], atol=15.0)
+
+
+def test_directional_spans_paths_agree(monkeypatch):
+    """The causal/anti-causal span filter (edges._sosfilt_spans_nb) equals scipy's sosfilt per span."""
+    from myoclonus.detect.edges import directional, directional_band
+
+    x = np.random.default_rng(2).normal(0, 5, 30000).cumsum()
+    sos = directional_band(SF, 20.0, 450.0)
+    spans = (np.array([100, 5000, 20000]), np.array([3000, 9000, 29990]))
+    for reverse in (False, True):
+        ref, got = _both(monkeypatch, lambda: directional(x, sos, reverse=reverse, spans=spans))
+        _assert_same(ref, got)
+        assert np.all(ref[3000:5000] == 0) and np.any(ref[100:3000] != 0)
