@@ -46,7 +46,7 @@ def test_flank_rejects_postural_swells_of_cortical_drive():
     hits, false = _score(sim)
     hits0, false0 = _score(sim, k_flank=0)
     assert hits == hits0 >= 35  # no jerk lost to the flank test
-    assert false <= 2 and false0 >= false + 4
+    assert false <= 4 and false0 >= false + 4
 
 
 def test_jerks_superimposed_on_sustained_activation():

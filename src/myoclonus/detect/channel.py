@@ -34,7 +34,7 @@ from .bursts import (
     slow_rise_glr,
 )
 from .classify import classify_bursts
-from .ecg import qrs_in_emg, subtract_template
+from .ecg import qrs_in_emg, subtract_qrs
 from .edges import directional_band, refine_directional
 from .measures import finish_chunk, pack_events
 from .params import DetectionParams
@@ -294,8 +294,7 @@ def filtered_channel(raw, sfreq, p, stats, qrs):
         else:
             peaks, _, _ = qrs_in_emg(raw, sfreq, template=stats["qrs_shape"], threshold=stats["qrs_ref"])
         if len(peaks):
-            filt, _, notched, _ = subtract_template(filt, sfreq, peaks, template=stats["template"], notched=notched,
-                                                    notched_template=stats["notched_template"])
+            filt, notched = subtract_qrs(filt, sfreq, peaks, stats["qrs_model"], notched=notched)
     return filt, notched, peaks, steps, raw
 
 

@@ -209,7 +209,7 @@ def classify_bursts(raw, filt, sfreq, on, off, *, level, cs2, tail, steps, clip,
     peaks : ndarray of int
         R peaks (QRS templates subtracted there).
     stats : dict
-        Channel statistics: ``pop_sd``, ``hb_ratio``, ``ecg_resid_var``.
+        Channel statistics: ``pop_sd``, ``hb_ratio``, ``qrs_model``.
     params : DetectionParams
 
     Returns
@@ -239,7 +239,8 @@ def classify_bursts(raw, filt, sfreq, on, off, *, level, cs2, tail, steps, clip,
         reasons[idx] = np.where(clipped[idx], "saturation", np.where(step[idx], "electrode_step", "motion"))
     if ecg.any():
         idx = np.flatnonzero(ecg & (reasons == ""))
-        expl = ecg_explains(cs2, on[idx], off[idx], level[idx], peaks, stats.get("ecg_resid_var"), sfreq,
+        model = stats.get("qrs_model")
+        expl = ecg_explains(cs2, on[idx], off[idx], level[idx], peaks, None if model is None else model.resid_var, sfreq,
                             k=p.k_burst * tail)
         reasons[idx[expl]] = "ecg"
     flags = join_flags(motion, step, ecg, clipped)

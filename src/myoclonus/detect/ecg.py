@@ -6,8 +6,13 @@ References
   doi:10.1109/TBME.1985.325532
 - Mak JN, Hu Y, Luk KD (2010). An automated ECG-artifact removal method for trunk muscle surface EMG
   recordings. Med Eng Phys 32:840-848. doi:10.1016/j.medengphy.2010.05.007 (template subtraction).
+- Niazy RK, Beckmann CF, Iannetti GD, Brady JM, Smith SM (2005). Removal of FMRI environment
+  artifacts from EEG data using optimal basis sets. NeuroImage 28:720-737.
+  doi:10.1016/j.neuroimage.2005.06.067 (principal components of the artefact's variation).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
@@ -15,7 +20,7 @@ from scipy import signal
 from ..preprocess import bandpass
 from ._scan import gradient_energy
 
-__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "qrs_in_emg", "subtract_template"]
+__all__ = ["QRS_BAND", "qrs_energy", "qrs_reference", "detect_qrs", "is_ecg_like", "qrs_in_emg", "QRSModel", "qrs_model", "subtract_qrs"]
 
 #: QRS band (Hz) for R-peak detection; most QRS energy lies at 5-30 Hz (Pan & Tompkins 1985).
 QRS_BAND = (5.0, 30.0)
@@ -198,49 +203,61 @@ def _fractional(tt, delta):
     return np.interp(k - delta, k, tt, left=0.0, right=0.0)
 
 
-def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0.7, 1.3), template=None,
-                      return_residual=False, notched=None, notched_template=None):
-    """Subtract the median QRS template, aligned and scaled per beat, from a band-passed EMG.
+@dataclass(frozen=True)
+class QRSModel:
+    """What a channel's QRS complexes look like, learned from its beats (:func:`qrs_model`).
 
-    The template is the sample-wise median of all beats, so occasional jerks coinciding with a beat do
-    not enter it. Each beat is aligned with it to a fraction of a sample (the lag of the largest
-    cross-correlation within :data:`ALIGN` s, refined by a parabola through its neighbours) and
-    scaled by its least-squares gain clipped to ``scale_range`` (a jerk inside a beat cannot inflate
-    the gain much), so the jerk survives the subtraction (Mak et al. 2010,
-    doi:10.1016/j.medengphy.2010.05.007). ``template`` (from an earlier call, e.g. on the channel's
-    statistics sample) is used instead of the median of these beats.
-
-    With ``notched`` (the same EMG before the band-pass), the same beats, with the alignment and gain
-    found in the band, are subtracted from it too, using ``notched_template`` (the median of its
-    beats, each with its linear trend removed, when None): the onsets refined on the unfiltered EMG
-    (:mod:`.edges`) then do not see the QRS either.
-
-    Returns
-    -------
-    cleaned : ndarray, same shape as ``filt``
+    Attributes
+    ----------
     template : ndarray
-    residual_var : ndarray
-        With ``return_residual``: the robust per-sample variance of the beats about the aligned,
-        scaled template (uV^2; window from R - ``window[0]``), i.e. what a subtracted QRS leaves,
-        background included.
+        Median beat of the band-passed EMG, from R - ``window[0]`` to R + ``window[1]`` (uV).
+    basis : ndarray, shape (n_basis, n_samples)
+        Orthonormal principal components of the beats' residuals about the aligned, scaled template
+        (the optimal basis set of Niazy et al. 2005): how the beats differ from one another.
+    coef_sd : ndarray, shape (n_basis,)
+        Robust SD of each component's coefficient over the clean beats: a beat's fitted coefficient
+        is clipped to :data:`COEF_CLIP` x it, so a jerk in a beat cannot be fitted away.
+    notched : ndarray | None
+        Median beat of the EMG before the band-pass, each beat's linear trend removed (uV).
+    resid_var : ndarray
+        Robust per-sample variance of what a subtracted clean beat leaves, beyond the EMG around
+        the beats (uV^2): the QRS part of the local background (:func:`~.classify.ecg_explains`).
+    window : tuple of float
+        Seconds before and after the R peak.
     """
-    pre, post = int(window[0] * sfreq), int(window[1] * sfreq)
-    L = max(1, int(round(ALIGN * sfreq)))
-    out = np.array(filt, dtype=np.float64, copy=True)
-    idx, seg = _segments(filt, peaks, pre + L, post + L)
-    if len(idx) == 0:
-        extra = [None] if return_residual else []
-        if notched is not None:
-            extra += [np.array(notched, dtype=np.float64, copy=True), notched_template]
-        return (out, np.zeros(pre + post), *extra)
-    core = seg[:, L:L + pre + post]
-    tmpl = np.median(core, axis=0) if template is None else np.asarray(template, float)
-    taper = np.ones(pre + post)
+
+    template: np.ndarray
+    basis: np.ndarray
+    coef_sd: np.ndarray
+    notched: np.ndarray | None
+    resid_var: np.ndarray
+    window: tuple = (0.06, 0.10)
+
+
+#: Principal components of the beat-to-beat variation fitted to each beat after the template
+#: (Niazy et al. 2005, doi:10.1016/j.neuroimage.2005.06.067, used 3-4 for the ballistocardiogram).
+N_BASIS = 3
+#: A beat's coefficient on a component is clipped to this many robust SDs of the clean beats'
+#: coefficients (the role the gain's clipping plays for the template).
+COEF_CLIP = 2.0
+
+
+def _taper(n, sfreq):
+    taper = np.ones(n)
     nt = max(1, int(0.01 * sfreq))
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, nt))
     taper[:nt], taper[-nt:] = ramp, ramp[::-1]
-    tt = tmpl * taper
-    # cross-correlation of each beat with the template at lags -L..L (samples)
+    return taper
+
+
+def _fit_beats(filt, sfreq, peaks, tt, pre, post, scale_range):
+    """Beats at ``peaks``, aligned with the tapered template ``tt`` to a fraction of a sample and
+    scaled: ``idx, core, delta, gain, shifted``."""
+    L = max(1, int(round(ALIGN * sfreq)))
+    idx, seg = _segments(filt, peaks, pre + L, post + L)
+    if not len(idx):
+        return idx, None, None, None, None
+    core = seg[:, L:L + pre + post]
     lags = np.arange(-L, L + 1)
     xc = np.stack([seg[:, L + k:L + k + pre + post] @ tt for k in lags], axis=1)
     j = np.clip(np.argmax(xc, axis=1), 1, 2 * L - 1)
@@ -252,31 +269,94 @@ def subtract_template(filt, sfreq, peaks, *, window=(0.06, 0.10), scale_range=(0
     shifted = np.stack([_fractional(tt, d) for d in delta])
     gain = np.clip(np.einsum("ij,ij->i", core, shifted) / (np.einsum("ij,ij->i", shifted, shifted) + 1e-12),
                    *scale_range)
-    model = gain[:, None] * shifted
-    cols = idx[:, None] + np.arange(-pre, post)[None, :]
-    np.subtract.at(out, cols.ravel(), model.ravel())
-    extra = []
-    if return_residual:
-        resid = core - model
-        extra.append((1.4826 * np.median(np.abs(resid), axis=0)) ** 2)
-    if notched is not None:
-        extra += list(_subtract_notched(notched, idx, pre, post, taper, gain, delta, notched_template))
-    return (out, tmpl, *extra) if extra else (out, tmpl)
+    return idx, core, delta, gain, shifted
 
 
-def _subtract_notched(notched, idx, pre, post, taper, gain, delta, template):
-    """The beats at ``idx`` (alignment ``delta``, ``gain`` from the band) subtracted from the notched EMG.
+def qrs_model(filt, sfreq, peaks, *, notched=None, window=(0.06, 0.10), scale_range=(0.7, 1.3), n_basis=N_BASIS):
+    """Learn a channel's QRS model from its beats (the statistics sample of the channel).
 
-    Returns the cleaned copy and the template used (median of the detrended beats when None).
+    The template is the sample-wise median of the beats, so occasional jerks coinciding with a beat
+    do not enter it (Mak et al. 2010, doi:10.1016/j.medengphy.2010.05.007). Each beat is aligned with
+    it (:data:`ALIGN`) and scaled, and the principal components of what remains, computed on the 80%
+    of beats that leave the least (a beat with a jerk in it does not shape them), form the basis of
+    beat-to-beat variation (Niazy et al. 2005, doi:10.1016/j.neuroimage.2005.06.067).
+
+    Returns
+    -------
+    model : QRSModel | None
+        None when no beat lies wholly inside ``filt``.
     """
-    out = np.array(notched, dtype=np.float64, copy=True)
-    cols = idx[:, None] + np.arange(-pre, post)[None, :]
-    if template is None:
-        seg = notched[cols]
+    pre, post = int(window[0] * sfreq), int(window[1] * sfreq)
+    L = max(1, int(round(ALIGN * sfreq)))
+    idx, seg = _segments(filt, peaks, pre + L, post + L)
+    if not len(idx):
+        return None
+    tmpl = np.median(seg[:, L:L + pre + post], axis=0)
+    taper = _taper(pre + post, sfreq)
+    idx, core, delta, gain, shifted = _fit_beats(filt, sfreq, idx, tmpl * taper, pre, post, scale_range)
+    resid = core - gain[:, None] * shifted
+    energy = np.einsum("ij,ij->i", resid, resid)
+    clean = resid[energy <= np.percentile(energy, 80)] if len(resid) >= 5 else resid
+    k = int(min(n_basis, max(len(clean) - 1, 0)))
+    basis = np.linalg.svd(clean, full_matrices=False)[2][:k] * taper if k else np.zeros((0, pre + post))
+    if k:
+        basis, _ = np.linalg.qr(basis.T)
+        basis = basis.T
+    coef = clean @ basis.T
+    coef_sd = 1.4826 * np.median(np.abs(coef - np.median(coef, axis=0)), axis=0) if k else np.zeros(0)
+    left = resid - _clip_coef(resid @ basis.T, coef_sd) @ basis
+    var = (1.4826 * np.median(np.abs(left), axis=0)) ** 2
+    e = max(1, int(round(0.01 * sfreq)))  # 60 ms before and 100 ms after R: the EMG, no QRS
+    var = np.maximum(var - float(np.mean(np.r_[var[:e], var[-e:]])), 0.0)
+    nt = None
+    if notched is not None:
+        cols = idx[:, None] + np.arange(-pre, post)[None, :]
+        sn = notched[cols]
         ramp = np.linspace(0.0, 1.0, pre + post)[None, :]
-        seg = seg - seg[:, :1] - (seg[:, -1:] - seg[:, :1]) * ramp  # each beat's linear trend removed
-        template = np.median(seg, axis=0)
-    tt = np.asarray(template, float) * taper
-    model = gain[:, None] * np.stack([_fractional(tt, d) for d in delta])
-    np.subtract.at(out, cols.ravel(), model.ravel())
-    return out, template
+        sn = sn - sn[:, :1] - (sn[:, -1:] - sn[:, :1]) * ramp  # each beat's linear trend removed
+        nt = np.median(sn, axis=0)
+    return QRSModel(tmpl, basis, coef_sd, nt, var, tuple(window))
+
+
+def _clip_coef(coef, sd):
+    """Coefficients clipped to +/- :data:`COEF_CLIP` x ``sd`` (per component)."""
+    lim = COEF_CLIP * np.asarray(sd, float)[None, :]
+    return np.clip(coef, -lim, lim)
+
+
+def subtract_qrs(filt, sfreq, peaks, model, *, notched=None, scale_range=(0.7, 1.3)):
+    """Subtract each beat's fit of ``model`` (:func:`qrs_model`) from a band-passed EMG.
+
+    Each beat is aligned with the template to a fraction of a sample and scaled by its least-squares
+    gain clipped to ``scale_range`` (a jerk inside a beat cannot inflate the gain much), then the
+    basis of beat-to-beat variation is fitted to what remains (least squares: the coefficients are
+    projections) and subtracted too; a jerk in a beat loses only its projection on those few
+    components. With ``notched`` (the same EMG before the band-pass), the template's notched twin is
+    subtracted from it with the same alignment and gain: the onsets refined on that signal
+    (:mod:`.edges`) then do not see the QRS either.
+
+    Returns
+    -------
+    cleaned : ndarray
+    notched_cleaned : ndarray | None
+    """
+    out = np.array(filt, dtype=np.float64, copy=True)
+    nout = None if notched is None else np.array(notched, dtype=np.float64, copy=True)
+    if model is None:
+        return out, nout
+    pre, post = int(model.window[0] * sfreq), int(model.window[1] * sfreq)
+    if model.template.size != pre + post:
+        return out, nout
+    taper = _taper(pre + post, sfreq)
+    idx, core, delta, gain, shifted = _fit_beats(filt, sfreq, peaks, model.template * taper, pre, post, scale_range)
+    if not len(idx):
+        return out, nout
+    fitted = gain[:, None] * shifted
+    if len(model.basis):
+        fitted += _clip_coef((core - fitted) @ model.basis.T, model.coef_sd) @ model.basis
+    cols = idx[:, None] + np.arange(-pre, post)[None, :]
+    np.subtract.at(out, cols.ravel(), fitted.ravel())
+    if nout is not None and model.notched is not None:
+        tn = model.notched * taper
+        np.subtract.at(nout, cols.ravel(), (gain[:, None] * np.stack([_fractional(tn, d) for d in delta])).ravel())
+    return out, nout

@@ -13,7 +13,7 @@ from ._scan import merge_by_onset, runs
 from .artifacts import STEP_SPAN, apply_clipping, clipping_rails, detect_flat, detect_steps, mask_from_segments, repair_steps, step_scale
 from .classify import hb_ratio
 from .bursts import envelope, gaussian_tail_reference, noise_floor, tail_factor
-from .ecg import is_ecg_like, qrs_in_emg, subtract_template
+from .ecg import is_ecg_like, qrs_in_emg, qrs_model, subtract_qrs
 from .params import DetectionParams
 
 __all__ = ["channel_stats", "flat_stretches", "clipping_warning"]
@@ -62,11 +62,10 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
     -------
     stats : dict
         ``flat`` (bool: the channel is flat), ``clip`` (rails, :func:`~.artifacts.clipping_rails`, or
-        None), ``mains_hz``, ``ecg`` (None, or a dict with ``source``), ``qrs_ref`` and ``template``
+        None), ``mains_hz``, ``ecg`` (None, or a dict with ``source``), ``qrs_ref`` and ``qrs_shape``
         (ECG found in the EMG itself), ``floor`` (background RMS, uV), ``tail`` (tail factor),
         ``pop_sd`` (robust SD of two-sample differences, the scale of electrode steps, uV),
-        ``ecg_resid_var`` (what a subtracted QRS leaves beyond the background, per sample of the
-        template window, uV^2, or None), ``hb_ratio`` (background RMS above ``evidence_hz`` over
+        ``qrs_model`` (:class:`~.ecg.QRSModel` of the channel's beats, or None), ``hb_ratio`` (background RMS above ``evidence_hz`` over
         its RMS in the whole band), ``warnings``, ``log`` and ``_arrays`` (the filtered and notched
         signals, envelope, R peaks, electrode steps and repaired raw signal of ``raw``, reused when
         ``raw`` is the whole channel).
@@ -77,7 +76,7 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
     raw = np.asarray(raw, dtype=np.float64)
     n = raw.size
     st = {"flat": False, "clip": None, "mains_hz": None, "mains_harmonics": None, "ecg": None, "qrs_ref": None, "qrs_shape": None,
-          "template": None, "notched_template": None, "ecg_resid_var": None, "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "hb_ratio": 1.0,
+          "qrs_model": None, "floor": 0.0, "tail": 1.0, "pop_sd": 1e-12, "hb_ratio": 1.0,
           "warnings": [], "log": [], "_arrays": None}
     raw, fs, fe, n_bad = flat_stretches(raw, sfreq)
     if n_bad:
@@ -109,7 +108,6 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
     filt, notched = preprocess_emg(raw, sfreq, l_freq=l_freq, h_freq=h_freq, notch_freq=st["mains_hz"],
                                    notch_harmonics=st["mains_harmonics"], log=st["log"], return_notched=True)
     peaks_r = np.zeros(0, int)
-    resid = None
     if ecg is not False:
         if qrs is not None and len(qrs) >= 8:
             peaks_r = np.asarray(qrs, int)
@@ -124,17 +122,12 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
                 st["qrs_ref"] = ref
                 st["qrs_shape"] = shape
         if len(peaks_r):
-            filt, st["template"], resid, notched, st["notched_template"] = subtract_template(
-                filt, sfreq, peaks_r, return_residual=True, notched=notched)
-            st["log"].append(f"ECG removed by aligned median QRS-template subtraction ({len(peaks_r)} beats, "
+            st["qrs_model"] = qrs_model(filt, sfreq, peaks_r, notched=notched)
+            filt, notched = subtract_qrs(filt, sfreq, peaks_r, st["qrs_model"], notched=notched)
+            st["log"].append(f"ECG removed by aligned median QRS-template subtraction with an optimal basis set ({len(peaks_r)} beats, "
                              f"{st['ecg']['source']})")
     floor, quiet = noise_floor(filt, sfreq, exclude=exclude, return_mask=True)
     st["floor"] = floor if floor > 0 else float(np.finfo(float).tiny)
-    if st["template"] is not None and resid is not None:
-        # what a subtracted QRS leaves beyond the EMG at the beats' times: the residual variance over
-        # that at the window's ends, 60 ms before and 100 ms after the R peak (no QRS there)
-        e = max(1, int(round(0.01 * sfreq)))
-        st["ecg_resid_var"] = np.maximum(resid - float(np.mean(np.r_[resid[:e], resid[-e:]])), 0.0)
     st["hb_ratio"] = hb_ratio(filt, quiet, sfreq, p.evidence_hz)
     w = max(envelope_window, 3.0 / sfreq)
     env = envelope(filt, sfreq, method=method, window=w)
