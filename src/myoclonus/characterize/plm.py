@@ -892,6 +892,8 @@ def _score(on, off, legs, R, standard, *, hypnogram, total_time, respiratory, ar
         "n_plms": n_plms,
         "n_plmw": n_plmw,
         "n_series": len(series),
+        "n_lms": n_lms,
+        "n_lmw": int((scored & in_wake).sum()),
         "tst_h": tst_h,
         "wake_h": wake_h,
         "lms_index": per_h(n_lms, tst_h),
