@@ -22,24 +22,28 @@ in memory at the recording's rate.
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 
 from .._validate import MyoclonusUsageError, _check_option, _check_range
 from ..events import Events
 from ..io.sites import parse_label
-from ..preprocess import clamp_band, detect_mains, mains_harmonics, preprocess_emg, robust_noise_floor
+from ..preprocess import bandpass, clamp_band, detect_mains, mains_harmonics, notch
 from .sleep import NREM_STAGES, SLEEP_STAGES, stage_of
 
 __all__ = [
     "PLM_STANDARDS",
     "STANDARD_NAMES",
     "LM_BAND",
+    "NOTCH_Q",
     "ENVELOPE_WINDOW",
     "ENVELOPE_RATE",
     "MIN_SFREQ",
     "REST_WINDOW",
+    "REST_TOP",
     "REST_QUANTILE",
+    "REST_SPAN",
     "IMI_BIN_EDGES",
     "CHUNK",
     "PAD",
@@ -47,6 +51,7 @@ __all__ = [
     "leg_envelope",
     "leg_envelope_from_recording",
     "resting_level",
+    "local_resting_level",
     "lm_from_envelope",
     "detect_leg_movements",
     "combine_bilateral",
@@ -114,8 +119,15 @@ STANDARD_NAMES = {
 
 #: Pass band (Hz) of the leg EMG before its amplitude is taken: the AASM manual's recommended filter
 #: settings for leg EMG (low-frequency filter 10 Hz, high-frequency filter 100 Hz); clamped below
-#: Nyquist. Mains lines inside the band are notched (:func:`myoclonus.preprocess.detect_mains`).
+#: Nyquist. Mains lines inside the band are notched (:func:`myoclonus.preprocess.detect_mains`,
+#: :data:`NOTCH_Q`).
 LM_BAND = (10.0, 100.0)
+#: Quality factor of the mains notch (bandwidth f0/Q: 10 Hz at 50 Hz). A zero-phase notch rings on
+#: both sides of a burst for about Q/(pi f0) s per e-fold (32 ms at Q=5, 50 Hz; 0.19 s at the
+#: detector's Q=30): with Q=30 a 300-ms, 100-uV burst on a channel with mains measured up to 0.45 s
+#: longer, enough to turn a jerk into a 0.5-s leg movement. Q=5 keeps the spread within about 0.1 s
+#: at the cost of 45-55 Hz (60 Hz: 54-66 Hz) of the 10-100 Hz band. Package convention.
+NOTCH_Q = 5.0
 #: Lowest sampling rate (Hz) at which leg movements are scored: the AASM manual's minimal sampling
 #: rate for EMG (200 Hz; 500 Hz desirable). Below it the scoring is "not assessable".
 MIN_SFREQ = 200.0
@@ -127,20 +139,34 @@ ENVELOPE_WINDOW = 0.1
 #: Rate (Hz) at which the amplitude envelope is kept (integer decimation of the recording's rate, not
 #: below it): onsets and offsets to 10 ms. Package convention.
 ENVELOPE_RATE = 100.0
-#: The resting level of a channel is the median envelope in its quietest :data:`REST_QUANTILE` of
-#: :data:`REST_WINDOW`-s windows over the whole night (:func:`myoclonus.preprocess.robust_noise_floor`):
-#: robust to movements taking up to ~80% of the time. Package convention.
+#: The resting EMG is the top of the band the channel's amplitude keeps at rest, around each time:
+#: the :data:`REST_TOP` percentile of the envelope in each :data:`REST_WINDOW`-s window, and of
+#: those, the ``REST_QUANTILE`` quantile (10%) over the windows within :data:`REST_SPAN` s centred
+#: on it (the quiet moments; movements may take up to ~90% of a span). The standards measure the
+#: movement against the resting EMG as it shows on the trace, a band: the EMG must rise 8 uV above
+#: it and come back within 2 uV of it. Taking the band's centre (a mean or median) instead would count
+#: the baseline's own upper swings as activity above resting (on real rest EMG of 2 uV RMS, the 0.1-s
+#: amplitude swings 1-2 uV above its median), delaying offsets by up to 0.5 s; automatic scorers
+#: likewise set an adaptive noise floor at the upper envelope of the baseline (Moore et al. 2014,
+#: doi:10.1371/journal.pone.0114565; the IRLSSG group's MATPLM: moving mean plus 5 variances, maximum
+#: over 0.5 s, minimum over 60 s). Following the night's slow changes (position, electrode impedance,
+#: tone across stages) as a visual scorer compares a movement with the baseline around it. Package
+#: convention.
 REST_WINDOW = 1.0
-#: See :data:`REST_WINDOW`.
-REST_QUANTILE = 0.2
+#: Percentile of the envelope in a window taken as the top of its band (:data:`REST_WINDOW`).
+REST_TOP = 95.0
+#: Quantile of the windows' band tops within the span (:data:`REST_WINDOW`).
+REST_QUANTILE = 0.1
+#: Seconds of the centred span of the local resting level (:data:`REST_WINDOW`).
+REST_SPAN = 60.0
 #: Log-spaced bin edges (s) of the inter-movement interval histogram, 10 bins per decade from 0.4 to
 #: 1000 s (the IMI distribution on a log scale, as in Ferri et al. 2006, doi:10.1093/sleep/29.6.759).
 IMI_BIN_EDGES = tuple(float(x) for x in np.round(10.0 ** np.arange(-0.4, 3.0001, 0.1), 6))
 #: Core length (s) of the chunks in which a leg channel is read and filtered.
 CHUNK = 300.0
-#: Seconds read on each side of a chunk so the zero-phase filters (10-100 Hz Butterworth, mains notch
-#: Q=30) have settled in the core: the notch's envelope decays by e every Q/(pi f0) ~ 0.2 s at 50 Hz,
-#: to below 1e-12 of a transient within about 6 s.
+#: Seconds read on each side of a chunk so the zero-phase filters have settled in the core: the
+#: least-damped poles (the 10-Hz edge of the order-4 Butterworth, e-fold ~42 ms; the mains notch at
+#: Q=5, e-fold Q/(pi f0) ~32 ms at 50 Hz) decay below 1e-12 within about 1.2 s.
 PAD = 10.0
 
 _RESP_WORDS = ("apnea", "apnoea", "hypopnea", "hypopnoea", "rera", "respiratory event", "respiratory effort")
@@ -150,9 +176,12 @@ def rules_text(standard="wasm2016"):
     """The scoring rules of ``standard`` as plain sentences with their sources (list of str)."""
     _check_option("standard", standard, tuple(PLM_STANDARDS))
     R = PLM_STANDARDS[standard]
-    common = (f"Amplitude: rectified EMG band-passed {LM_BAND[0]:g}-{LM_BAND[1]:g} Hz (AASM leg EMG filters), "
-              f"averaged over {ENVELOPE_WINDOW:g} s (package convention); resting level per channel: median "
-              f"amplitude of its quietest {100 * REST_QUANTILE:.0f}% of {REST_WINDOW:g}-s windows (package convention).")
+    common = (f"Amplitude: rectified EMG band-passed {LM_BAND[0]:g}-{LM_BAND[1]:g} Hz (AASM leg EMG filters; mains "
+              f"notched with Q={NOTCH_Q:g}), "
+              f"averaged over {ENVELOPE_WINDOW:g} s (package convention); resting EMG of each channel at each time: "
+              f"the top ({REST_TOP:g}th percentile) of the amplitude band of its {REST_WINDOW:g}-s windows, at the "
+              f"quietest {100 * REST_QUANTILE:.0f}% of them within {REST_SPAN:g} s around it (package convention; "
+              "adaptive noise floor at the baseline's upper envelope as in Moore et al. 2014).")
     onset = (f"LM onset {R['onset_uv']:g} uV above resting; offset at the start of >= {R['offset_hold']:g} s not "
              f"exceeding {R['offset_uv']:g} uV above resting")
     if standard == "wasm2016":
@@ -226,9 +255,10 @@ def leg_envelope(emg, sfreq, *, band=LM_BAND, window=ENVELOPE_WINDOW, notch_freq
                  log=None):
     """Amplitude of the leg EMG on which the standards' uV thresholds are read.
 
-    The EMG is band-passed ``band`` Hz with the mains notched
-    (:func:`myoclonus.preprocess.preprocess_emg`), rectified and averaged over a centred
-    ``window``-s window (:data:`ENVELOPE_WINDOW`).
+    The EMG (mean removed) is notched at the mains frequency and its harmonics inside the band
+    (Q = :data:`NOTCH_Q`), band-passed ``band`` Hz (zero-phase Butterworth,
+    :func:`myoclonus.preprocess.bandpass`), rectified and averaged over a centred ``window``-s
+    window (:data:`ENVELOPE_WINDOW`).
 
     Parameters
     ----------
@@ -240,8 +270,12 @@ def leg_envelope(emg, sfreq, *, band=LM_BAND, window=ENVELOPE_WINDOW, notch_freq
         Pass band (Hz), :data:`LM_BAND`.
     window : float
         Seconds.
-    notch_freq, notch_harmonics
-        As :func:`myoclonus.preprocess.preprocess_emg`.
+    notch_freq : 'auto' | float | None
+        Mains frequency: 'auto' detects 50/60 Hz (:func:`myoclonus.preprocess.detect_mains`) and
+        notches the harmonics that stand out; a number notches it (and ``notch_harmonics``, default
+        every harmonic in the band); None: no notch.
+    notch_harmonics : list of float | None
+        Frequencies (Hz) to notch with a numeric ``notch_freq``.
     log : list | None
         Filter descriptions are appended here.
 
@@ -250,9 +284,17 @@ def leg_envelope(emg, sfreq, *, band=LM_BAND, window=ENVELOPE_WINDOW, notch_freq
     envelope : array, same shape, microvolts.
     """
     _check_range("sfreq", sfreq, 0, None, unit="Hz", inclusive=False)
-    x = np.asarray(emg, float)
-    y = preprocess_emg(x, sfreq, l_freq=band[0], h_freq=band[1], notch_freq=notch_freq,
-                       notch_harmonics=notch_harmonics, log=log)
+    y = np.asarray(emg, float)
+    y = y - np.mean(y, axis=-1, keepdims=True)
+    lo, hi = clamp_band(band[0], band[1], sfreq)
+    f0, harmonics = notch_freq, notch_harmonics
+    if notch_freq == "auto":
+        y0 = y if y.ndim == 1 else y[0]
+        f0, _ = detect_mains(y0, sfreq)
+        harmonics = mains_harmonics(y0, sfreq, f0, top=hi) if f0 is not None else None
+    if f0 is not None and f0 < 0.45 * sfreq and (harmonics is None or len(harmonics)):
+        y = notch(y, sfreq, f0, h_freq=hi, quality=NOTCH_Q, harmonics=harmonics, log=log)
+    y = bandpass(y, sfreq, lo, hi, log=log)
     return _moving_mean(np.abs(y), max(1, int(round(window * sfreq))))
 
 
@@ -313,15 +355,53 @@ def leg_envelope_from_recording(recording, channel, *, rate=ENVELOPE_RATE, chunk
     return env, sf / q, list(dict.fromkeys(log))
 
 
-def resting_level(envelope, sfreq, *, window=REST_WINDOW, quantile=REST_QUANTILE):
-    """Resting EMG level (uV) of an amplitude envelope: the median of its quietest ``quantile`` of
-    ``window``-s windows (:func:`myoclonus.preprocess.robust_noise_floor`; NaN samples, the gaps of a
-    discontinuous recording, are left out). Package convention (:data:`REST_WINDOW`)."""
+def resting_level(envelope, sfreq, *, window=REST_WINDOW, top=REST_TOP, quantile=REST_QUANTILE):
+    """Resting EMG level (uV) of a whole amplitude envelope, by the definition of
+    :func:`local_resting_level` over all its windows at once (NaN samples, the gaps of a discontinuous
+    recording, are left out)."""
     e = np.asarray(envelope, float).ravel()
-    e = e[np.isfinite(e)]
-    if not e.size:
-        return float("nan")
-    return float(robust_noise_floor(e, sfreq, window=window, quantile=quantile)[0])
+    w = max(1, int(round(window * sfreq)))
+    n_win = e.size // w
+    if not n_win:
+        e = e[np.isfinite(e)]
+        return float(np.percentile(e, top)) if e.size else float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = np.nanpercentile(e[: n_win * w].reshape(n_win, w), top, axis=1)
+    band = band[np.isfinite(band)]
+    return float(np.quantile(band, quantile)) if band.size else float("nan")
+
+
+def local_resting_level(envelope, sfreq, *, span=REST_SPAN, window=REST_WINDOW, top=REST_TOP,
+                        quantile=REST_QUANTILE):
+    """Resting EMG level (uV) at each sample of an amplitude envelope: the top of the band of the
+    resting EMG around that time (:data:`REST_WINDOW`).
+
+    The ``top`` percentile of each ``window``-s window; at each window, the ``quantile`` quantile of
+    those within ``span`` s centred on it; each sample takes its window's level. NaN windows (the gaps
+    of a discontinuous recording) never count as quiet.
+
+    Returns
+    -------
+    array of float, same length as ``envelope`` (NaN where no window of the span has data).
+    """
+    from scipy.ndimage import percentile_filter
+
+    e = np.asarray(envelope, float).ravel()
+    w = max(1, int(round(window * sfreq)))
+    n_win = -(-e.size // w)
+    if not n_win:
+        return np.zeros(0)
+    pad = np.full(n_win * w, np.nan)
+    pad[: e.size] = e
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows (gaps): handled below
+        band = np.nanpercentile(pad.reshape(n_win, w), top, axis=1)
+    band[~np.isfinite(band)] = np.inf
+    k = max(1, int(round(span / window)))
+    lev = percentile_filter(band, 100.0 * quantile, size=k + (k % 2 == 0), mode="nearest")
+    lev[~np.isfinite(lev)] = np.nan
+    return np.repeat(lev, w)[: e.size]
 
 
 # ------------------------------------------------------------------------------------ monolateral LMs
@@ -382,11 +462,11 @@ def lm_from_envelope(envelope, sfreq, rest, *, onset_uv=8.0, offset_uv=2.0, offs
     return on, off
 
 
-def _morphology_ok(envelope, sfreq, i0, i1, threshold, window):
-    """True when some ``window``-s stretch inside samples ``[i0, i1)`` has a median envelope at or
-    above ``threshold`` (WASM 2016 computer-scoring morphology; Skeba et al. 2016)."""
+def _morphology_ok(above, sfreq, i0, i1, threshold, window):
+    """True when some ``window``-s stretch inside samples ``[i0, i1)`` of the envelope above rest has a
+    median at or above ``threshold`` uV (WASM 2016 computer-scoring morphology; Skeba et al. 2016)."""
     w = max(1, int(round(window * sfreq)))
-    seg = np.asarray(envelope[i0:i1], float)
+    seg = np.asarray(above[i0:i1], float)
     if seg.size < w:
         return False
     from numpy.lib.stride_tricks import sliding_window_view
@@ -399,7 +479,7 @@ def detect_leg_movements(emg, sfreq, *, standard="wasm2016", baseline=None, onse
                          offset_hold=None, band=LM_BAND, window=ENVELOPE_WINDOW):
     """Monolateral leg movements of one leg's EMG by the amplitude rules of ``standard``.
 
-    :func:`leg_envelope`, the resting level (:func:`resting_level`, or ``baseline``), then
+    :func:`leg_envelope`, the resting level (:func:`local_resting_level`, or ``baseline``), then
     :func:`lm_from_envelope`; movements shorter than 0.5 s are not LMs, and the WASM 2016
     computer-scoring morphology rule is applied (see :data:`PLM_STANDARDS`). The AASM's 10-s upper
     limit is left to :func:`score_plm` (it decides what is an LM, not where one starts and ends).
@@ -412,7 +492,7 @@ def detect_leg_movements(emg, sfreq, *, standard="wasm2016", baseline=None, onse
         Hz.
     standard : 'wasm2016' | 'aasm'
     baseline : float | None
-        Resting level (uV); None: estimated.
+        Resting level (uV); None: estimated at each time (:func:`local_resting_level`).
     onset_uv, offset_uv, offset_hold : float | None
         Override the standard's values.
 
@@ -423,19 +503,21 @@ def detect_leg_movements(emg, sfreq, *, standard="wasm2016", baseline=None, onse
     _check_option("standard", standard, tuple(PLM_STANDARDS))
     R = _rules(standard, onset_uv=onset_uv, offset_uv=offset_uv, offset_hold=offset_hold)
     env = leg_envelope(emg, sfreq, band=band, window=window)
-    rest = resting_level(env, sfreq) if baseline is None else float(baseline)
+    rest = local_resting_level(env, sfreq) if baseline is None else float(baseline)
     on, off = _lms_of_envelope(env, sfreq, rest, R)
     return on, off - on
 
 
 def _lms_of_envelope(env, sfreq, rest, R, *, t0=0.0):
-    on, off = lm_from_envelope(env, sfreq, rest, onset_uv=R["onset_uv"], offset_uv=R["offset_uv"],
+    """Monolateral LMs of an envelope above ``rest`` (a level or one per sample) by the rules ``R``."""
+    above = np.asarray(env, float) - rest
+    on, off = lm_from_envelope(above, sfreq, 0.0, onset_uv=R["onset_uv"], offset_uv=R["offset_uv"],
                                offset_hold=R["offset_hold"], t0=t0)
     keep = off - on >= R["min_duration"] - 1e-9
     if R["morphology"]:
         for k in np.flatnonzero(keep):
             i0, i1 = int(round((on[k] - t0) * sfreq)), int(round((off[k] - t0) * sfreq))
-            keep[k] = _morphology_ok(env, sfreq, i0, i1, rest + R["offset_uv"], R["morphology_window"])
+            keep[k] = _morphology_ok(above, sfreq, i0, i1, R["offset_uv"], R["morphology_window"])
     return on[keep], off[keep]
 
 
@@ -723,7 +805,7 @@ def score_plm(
         names = list(channel_names) if channel_names is not None else [f"leg{i}" for i in range(len(X))]
         for x, nm in zip(X, names):
             env = leg_envelope(x, sfreq)
-            on, off = _lms_of_envelope(env, sfreq, resting_level(env, sfreq), R)
+            on, off = _lms_of_envelope(env, sfreq, local_resting_level(env, sfreq), R)
             on_l += list(on)
             off_l += list(off)
             leg_l += [nm] * len(on)
@@ -925,7 +1007,7 @@ def score_leg_emg(recording, *, channels=None, hypnogram=None, standard="wasm201
     """Score the leg movements and PLM of a recording on its leg EMG (see :func:`score_plm`).
 
     Each leg channel is read chunk by chunk (:func:`leg_envelope_from_recording`), its resting level
-    estimated (:func:`resting_level`) and its monolateral LMs found by the amplitude rules of
+    estimated at each time (:func:`local_resting_level`) and its monolateral LMs found by the amplitude rules of
     ``standard``; then :func:`score_plm`'s combination, series and indices. Respiratory events and
     arousals are taken from the recording's annotations when present.
 
@@ -943,8 +1025,9 @@ def score_leg_emg(recording, *, channels=None, hypnogram=None, standard="wasm201
     Returns
     -------
     dict
-        :func:`score_plm`'s result with ``channels`` (per leg: sampling rate, resting level and the
-        onset/offset thresholds in uV, monolateral LMs) and ``envelope_hz``; or ``{'available':
+        :func:`score_plm`'s result with ``channels`` (per leg: sampling rate, median resting level,
+        its 5th-95th percentiles over the night, the onset/offset thresholds above the median resting
+        level in uV, monolateral LMs, filters) and ``envelope_hz``; or ``{'available':
         False, 'reason': ...}`` when no leg EMG can be scored.
     """
     _check_option("standard", standard, tuple(PLM_STANDARDS))
@@ -963,17 +1046,19 @@ def score_leg_emg(recording, *, channels=None, hypnogram=None, standard="wasm201
     for name in names:
         env, esf, filters = leg_envelope_from_recording(recording, name)
         rates.append(esf)
-        rest = resting_level(env, esf)
+        rest_t = local_resting_level(env, esf)
+        rest = float(np.nanmedian(rest_t)) if np.isfinite(rest_t).any() else float("nan")
         on, off = np.zeros(0), np.zeros(0)
         finite = np.isfinite(env)
         d = np.diff(np.concatenate([[0], finite.astype(np.int8), [0]]))
         for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):  # each continuous stretch
-            o, f = _lms_of_envelope(env[a:b], esf, rest, R, t0=a / esf)
+            o, f = _lms_of_envelope(env[a:b], esf, rest_t[a:b], R, t0=a / esf)
             on, off = np.concatenate([on, o]), np.concatenate([off, f])
+        lo, hi = (np.nanpercentile(rest_t, [5, 95]) if np.isfinite(rest_t).any() else (np.nan, np.nan))
         chans[name] = {"sfreq": recording.channels[recording.ch_names.index(name)].sfreq,
-                       "resting_uv": rest, "onset_threshold_uv": rest + R["onset_uv"],
-                       "offset_threshold_uv": rest + R["offset_uv"], "n_monolateral_lm": int(on.size),
-                       "filters": filters}
+                       "resting_uv": rest, "resting_uv_p5_p95": [float(lo), float(hi)],
+                       "onset_threshold_uv": rest + R["onset_uv"], "offset_threshold_uv": rest + R["offset_uv"],
+                       "n_monolateral_lm": int(on.size), "filters": filters}
         logger.info("Leg EMG %s: resting %.2f uV, %d monolateral LMs", name, rest, on.size)
         on_l.append(on)
         off_l.append(off)
