@@ -458,3 +458,31 @@ def test_discontinuous_recording_gaps_break_series(tmp_path):
     # 70 s -> 730 s spans the gap: two series of 4, none across it
     assert r["n_series"] == 2 and [s["n"] for s in r["series"]] == [4, 4]
 
+
+# ------------------------------------------------------------------------------------ real material
+def _benchmark():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "sleep.py"
+    spec = importlib.util.spec_from_file_location("_myoclonus_sleep_benchmark", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("night", ["A", "B"])
+def test_nights_of_real_emg(real_dir, night):
+    """The benchmark's nights (real rest EMG and real activation material, benchmarks/sleep.py), seed 0,
+    scored on the leg EMG: every count exactly as constructed, for both standards."""
+    bench = _benchmark()
+    material = bench.Material(real_dir)
+    nt, hyp = (bench.night_a if night == "A" else bench.night_b)(material, np.random.default_rng(ord(night)))
+    rec = nt.recording()
+    tst_h = float(hyp["duration"][hyp["stage"] != "W"].sum()) / 3600.0
+    for std in ("wasm2016", "aasm"):
+        r = score_leg_emg(rec, hypnogram=hyp, standard=std)
+        exp = bench.EXPECTED[night][std]
+        assert {k: r[k] for k in exp} == exp
+        assert r["plms_index"] == pytest.approx(exp["n_plms"] / tst_h)
+    if night == "A":  # the issue's night: 32 PLMS in 45 min of sleep
+        assert r["plms_index"] == pytest.approx(42.67, abs=0.01) and r["tst_h"] == 0.75
