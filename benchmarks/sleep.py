@@ -338,15 +338,14 @@ def night_b(material, rng):
 
 # ------------------------------------------------------------------------------------ run
 def _onset_errors(truth, movements):
-    """Onset and duration errors (s) of the detected LMs matched to the truth onsets (within 0.25 s)."""
-    t_on = np.array(sorted({round(o, 6) for _, o, _ in truth}))
-    d_on = np.array([m["onset"] for m in movements])
+    """Onset errors (s) of the scored LMs against the nearest placed movement onset (within 0.25 s;
+    a bilateral LM against its first leg)."""
+    t_on = np.array(sorted(o for _, o, _ in truth))
     errs = []
-    for o in t_on:
-        if d_on.size:
-            k = int(np.argmin(np.abs(d_on - o)))
-            if abs(d_on[k] - o) <= 0.25:
-                errs.append(d_on[k] - o)
+    for m in movements:
+        k = int(np.argmin(np.abs(t_on - m["onset"])))
+        if abs(t_on[k] - m["onset"]) <= 0.25:
+            errs.append(m["onset"] - t_on[k])
     return np.asarray(errs)
 
 

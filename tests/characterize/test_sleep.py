@@ -157,6 +157,11 @@ def test_characterize_scores_legs_on_the_emg_not_the_events():
     assert (p["n_lm"], p["n_plms"], p["n_series"]) == (10, 10, 1)
     assert p["plms_index"] == pytest.approx(10 / (22 * 30 / 3600))
     assert p["jerks_in_lm"] == 2  # the jerks inside LMs stay jerks
+    # no jerk within 30 s of the W -> N1 transition at 240 s: nothing at sleep onset for the assessment
+    assert sl["hypnic_jerks"]["transition_onsets"] == [240.0] and sl["jerks_at_sleep_onset"] is False
+    onset = characterize(Events.concatenate([jerks, Events([245.0, 250.0, 262.0], 0.05, "jerk", LEGS[1])]),
+                         rec, hypnogram=hyp).to_dict()["sleep"]
+    assert onset["jerks_at_sleep_onset"] is True and onset["hypnic_jerks"]["per_transition"][0]["count"] == 3
     assert res.to_dict()["n_jerks"] == 3
     assert res.hypnogram is not None and list(res.hypnogram["stage"])[:1] == ["W"]
     assert any(line.startswith("PLMS index 54.5/h (10 PLMS in 1 series, 10 leg movements; WASM 2016)")
