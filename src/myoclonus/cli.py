@@ -164,6 +164,9 @@ def build_parser():
     p.add_argument("--hypnogram", default=None,
                    help="sleep stages for the sleep context: EDF+/BDF+ annotations as in Sleep-EDF ('Sleep stage W/1/2/"
                         "3/4/R'), or TSV/CSV (onset/duration/stage columns, or one stage per 30-s epoch)")
+    p.add_argument("--plm-standard", choices=("wasm2016", "aasm"), default="wasm2016",
+                   help="rules for leg movements and periodic leg movements scored on the leg EMG with --hypnogram: "
+                        "WASM 2016 (Ferri et al. 2016, default) or the AASM manual")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (and patient.pdf)")
     _add_lang_options(p)
 
@@ -286,9 +289,9 @@ def _cmd_analyze(args):
     rec = _read(args)
     res = analyze(
         rec, out=args.out, picks=args.channels or "emg", keep_identity=args.keep_identity, force=args.force,
-        progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, pdf=args.pdf,
-        lang=_lang(args), patient_note=args.note_for_patient, detect_kwargs={"n_jobs": args.jobs, **settings},
-        recording_path=args.recording,
+        progress=not args.quiet, history=args.history, hypnogram=args.hypnogram, plm_standard=args.plm_standard,
+        pdf=args.pdf, lang=_lang(args), patient_note=args.note_for_patient,
+        detect_kwargs={"n_jobs": args.jobs, **settings}, recording_path=args.recording,
     )
     _print_outputs(res, _lang(args))
     return EXIT_OK

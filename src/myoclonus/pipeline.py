@@ -208,6 +208,7 @@ def analyze(
     truth=None,
     history=None,
     hypnogram=None,
+    plm_standard="wasm2016",
     stimuli=None,
     report=True,
     pdf=False,
@@ -244,7 +245,11 @@ def analyze(
     history : dict | path-like | None
         Structured clinical history (YAML/JSON) for the clinical assessment.
     hypnogram : DataFrame | path-like | None
-        Sleep stages (30-s epochs) for the sleep context.
+        Sleep stages (30-s epochs) for the sleep context; the leg movements and periodic leg
+        movements are then scored on the leg EMG (:func:`~myoclonus.characterize.score_leg_emg`).
+    plm_standard : 'wasm2016' | 'aasm'
+        Leg-movement rules: WASM 2016 (Ferri et al. 2016, doi:10.1016/j.sleep.2016.10.010, default)
+        or the AASM manual.
     stimuli : Events | None
         Stimulus onsets (else taken from a stim channel or annotations).
     report : bool
@@ -318,7 +323,8 @@ def analyze(
     if _has("characterize", "characterize"):
         from .characterize import characterize
 
-        result.characterization = characterize(events, recording, hypnogram=hypnogram, stimuli=stimuli)
+        result.characterization = characterize(events, recording, hypnogram=hypnogram, stimuli=stimuli,
+                                               plm_standard=plm_standard)
         _merge_characterization(summary, _clean(result.characterization.to_dict()))
     advance("characterize")
 

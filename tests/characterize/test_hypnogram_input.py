@@ -86,3 +86,31 @@ def test_edf_without_stages_refused(night, tmp_path, capsys):
     code = main(["-q", "analyze", str(night), "--hypnogram", str(night), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 3 and "night.edf' has no sleep-stage annotation" in err
+
+
+def test_cli_plm_standard_scores_the_leg_emg(tmp_path, capsys):
+    """--plm-standard: the leg movements of a two-leg night scored on its EMG by the standard asked for."""
+    sf = 500.0
+    rng = np.random.default_rng(5)
+    x = rng.normal(0, 2.0, (2, int(600 * sf)))
+    for o in 200.0 + 7.0 * np.arange(8):  # 8 LMs 7 s apart: a PLM series by the AASM (5-90 s), none by WASM
+        i0, i1 = int(o * sf), int((o + 1.0) * sf)
+        x[0, i0:i1] += rng.normal(0, 30.0, i1 - i0)
+    rec = myoclonus.Recording.from_array(x, sf, ch_names=["EMG L TibAnt", "EMG R TibAnt"], ch_types="emg")
+    edf = tmp_path / "legs.edf"
+    myoclonus.write_recording(rec, edf)
+    tsv = tmp_path / "stages.tsv"
+    tsv.write_text("onset\tduration\tstage\n0\t120\tW\n120\t480\tN2\n")
+    plm = {}
+    for std in ("wasm2016", "aasm"):
+        out = tmp_path / std
+        assert main(["-q", "analyze", str(edf), "--hypnogram", str(tsv), "--plm-standard", std, "--out", str(out)]) == 0
+        plm[std] = json.loads((out / "summary.json").read_text())["sleep"]["plm"]
+    assert plm["wasm2016"]["standard"] == "wasm2016" and plm["aasm"]["standard"] == "aasm"
+    assert plm["aasm"]["standard_name"].startswith("AASM Manual")
+    assert (plm["wasm2016"]["n_lm"], plm["wasm2016"]["n_plms"]) == (8, 0)
+    assert (plm["aasm"]["n_lm"], plm["aasm"]["n_plms"], plm["aasm"]["n_series"]) == (8, 8, 1)
+    assert plm["aasm"]["plms_index"] == pytest.approx(8 / (480 / 3600))
+    with pytest.raises(SystemExit) as e:
+        main(["-q", "analyze", str(edf), "--hypnogram", str(tsv), "--plm-standard", "wasm"])
+    assert e.value.code == 2 and "invalid choice: 'wasm'" in capsys.readouterr().err

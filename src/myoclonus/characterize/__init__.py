@@ -13,9 +13,11 @@ Examples
 >>> res.to_dict()["rhythm"]["frequency_hz"]  # doctest: +SKIP
 """
 from ._core import CharacterizationResult, characterize, compare, compare_text
-from .sleep import read_hypnogram, score_plm
+from .plm import score_leg_emg, score_plm
+from .sleep import read_hypnogram
 
-__all__ = ["characterize", "CharacterizationResult", "read_hypnogram", "score_plm", "compare", "compare_text"]
+__all__ = ["characterize", "CharacterizationResult", "read_hypnogram", "score_plm", "score_leg_emg", "compare",
+           "compare_text"]
 
 from .._callable import make_callable as _make_callable  # noqa: E402
 

@@ -10,8 +10,11 @@ import numpy as np
 from .._validate import MyoclonusInputError, _check_option, _check_range, _validate_type
 from ..events import Events
 from ..io.sites import parse_label
-from . import body, sleep, stimulus, timing
+from . import body, plm, sleep, stimulus, timing
 from ._refs import cite
+from .sleep import HYPNIC_WINDOW
+
+HYPNIC_LO = HYPNIC_WINDOW[0]
 
 __all__ = ["characterize", "CharacterizationResult", "compare", "compare_text", "DURATION_BINS_MS",
            "SILENT_PERIOD_WINDOW"]
@@ -64,12 +67,15 @@ class CharacterizationResult:
         Each multi-muscle jerk as ``{channel: onset_s}``.
     sites : dict
         BodySite per channel name.
+    hypnogram : pandas.DataFrame | None
+        The sleep stages used (on the recording's time axis), or None.
     """
 
-    def __init__(self, data, *, groups=None, sites=None):
+    def __init__(self, data, *, groups=None, sites=None, hypnogram=None):
         self.data = data
         self.groups = list(groups or [])
         self.sites = dict(sites or {})
+        self.hypnogram = hypnogram
 
     def __getitem__(self, key):
         return self.data[key]
@@ -144,9 +150,11 @@ def characterize(
     Parameters
     ----------
     events : Events
-        Detected or annotated events; kind ``'jerk'`` is characterized, ``'silent_period'`` gives
-        the fraction of jerks followed by a silent period, and ``'jerk'``/``'sustained'`` events of
-        the leg channels are the leg movements of the PLM scoring.
+        Detected or annotated events; kind ``'jerk'`` is characterized and ``'silent_period'`` gives
+        the fraction of jerks followed by a silent period. Leg movements are not taken from the
+        events: with a hypnogram they are scored on the leg EMG of ``recording`` by the standard's
+        amplitude rules (:func:`~myoclonus.characterize.score_leg_emg`), and the jerks inside them
+        stay jerks.
     recording : Recording | None
         For body sites, duration and stimulus markers. None: duration is the last event offset
         (or the hypnogram's end) and sites are parsed from the channel names
@@ -163,12 +171,14 @@ def characterize(
     min_series_length : int
         See :data:`myoclonus.characterize.timing.MIN_SERIES_LENGTH` (default 3).
     leg_channels : list of str | None
-        Channels of the leg movements for the PLM scoring; None: the tibialis anterior channels.
+        Leg EMG channels of the PLM scoring; None: the EMG channels over the tibialis anterior or
+        labelled as a leg (:func:`myoclonus.characterize.plm.leg_channels`).
     distances : dict | None
         Channel -> position in cm along the body axis, for the propagation velocity; None: the
         standard cord-segment table (Ko et al. 2004, doi:10.1038/sj.sc.3101538).
     plm_standard : 'wasm2016' | 'aasm'
-        Leg-movement rules (see :func:`score_plm`).
+        Leg-movement rules: WASM 2016 (Ferri et al. 2016, doi:10.1016/j.sleep.2016.10.010, the
+        default) or the AASM manual (see :data:`myoclonus.characterize.plm.PLM_STANDARDS`).
     verbose : bool | str | int | None
         Log level for this call.
 
@@ -190,7 +200,7 @@ def _characterize(events, recording, hypnogram, stimuli, coincidence_window, ser
     _check_range("series_gap", series_gap, 0, 60.0, unit="s", inclusive=False)
     _validate_type(min_series_length, "int", "min_series_length")
     _check_range("min_series_length", min_series_length, 2, None)
-    _check_option("plm_standard", plm_standard, tuple(sleep.PLM_STANDARDS))
+    _check_option("plm_standard", plm_standard, tuple(plm.PLM_STANDARDS))
     if stimuli is not None:
         _validate_type(stimuli, Events, "stimuli")
     if distances is not None and not isinstance(distances, dict):
@@ -281,16 +291,17 @@ def _characterize(events, recording, hypnogram, stimuli, coincidence_window, ser
     else:
         spont_rate = n_jerks / duration if duration > 0 else 0.0
     stim = stimulus.stimulus_analysis(stimuli, g_on, g_first, spontaneous_rate=spont_rate, sites=sites)
-    # sleep
-    leg_events = None
+    # sleep: leg movements scored on the leg EMG by the standard's rules, never from the events
+    plm_d = None
     if hyp is not None:
-        if leg_channels is None:
-            all_names = set(events.channel.astype(str)) | (set(recording.ch_names) if recording is not None else set())
-            leg_channels = [c for c in all_names if (sites.get(c) or parse_label(c)[1]).muscle == "tibialis_anterior"]
-        lm = events.select(["jerk", "sustained"], channel=list(leg_channels)) if leg_channels else Events()
-        leg_events = lm
-    sleep_d = sleep.sleep_context(g_on, jerks.onset, jerks.duration, hyp, leg_events=leg_events,
-                                  plm_standard=plm_standard)
+        if recording is None:
+            plm_d = {"available": False, "standard": plm_standard,
+                     "standard_name": plm.STANDARD_NAMES[plm_standard],
+                     "reason": "no recording: leg movements are scored on the leg EMG"}
+        else:
+            plm_d = plm.score_leg_emg(recording, channels=leg_channels, hypnogram=hyp, standard=plm_standard,
+                                      jerks=events)
+    sleep_d = sleep.sleep_context(g_on, jerks.onset, jerks.duration, hyp, plm=plm_d, duration=duration)
     if hyp_source is not None:
         sleep_d["hypnogram_source"] = hyp_source
     for site_d in distribution["sites"]:
@@ -333,8 +344,10 @@ def _characterize(events, recording, hypnogram, stimuli, coincidence_window, ser
     data["findings"] = _findings(data)
     data["references"] = cite("SH05", "CB04", "Zu18", "JP86", "Ha77", "Br91b", "Br91s", "Th92", "Ko04",
                               "Os59", "AASM", "Fe16", "Ri21", "Br72", "Fa10", "TRS98")
+    if plm_d is not None and plm_d.get("available"):
+        data["references"] += cite("Zu06", "Sk16", "Fe15", "Fe06")
     logger.info("Characterized %d jerks (%d bursts) over %.0f s", n_jerks, len(jerks), duration)
-    return CharacterizationResult(data, groups=groups, sites=sites)
+    return CharacterizationResult(data, groups=groups, sites=sites, hypnogram=hyp)
 
 
 def _fmt_dur(seconds):
@@ -396,12 +409,17 @@ def _findings(d):
         out.append("Sleep context unknown (no hypnogram).")
     else:
         h = sl["hypnic_jerks"]
-        out.append(f"{h['count']} jerks at {h['transitions']} wake-to-N1 transitions"
-                   + (" (hypnic jerks at sleep onset)." if h["present"] else "."))
+        out.append(f"{h['count']} jerks within {-HYPNIC_LO:g} s of {h['transitions']} wake-to-sleep transitions"
+                   + (f"; concentrated at {h['transitions_concentrated']} of them (hypnic jerks at sleep onset)."
+                      if h["present"] else "."))
         if sl["efm"]["present"]:
             out.append("Excessive fragmentary myoclonus in NREM sleep.")
-        if sl.get("plm") and sl["plm"]["plms_index"] is not None:
-            out.append(f"PLMS index {sl['plm']['plms_index']:.1f}/h ({sl['plm']['standard']}).")
+        p = sl.get("plm") or {}
+        if p.get("available") and p.get("plms_index") is not None:
+            out.append(f"PLMS index {p['plms_index']:.1f}/h ({p['n_plms']} PLMS in {p['n_series']} series, "
+                       f"{p['n_lm']} leg movements; {p['standard_name'].split(' (')[0]}).")
+        elif p.get("reason"):
+            out.append(f"Periodic leg movements not assessable: {p['reason']}.")
     return out
 
 

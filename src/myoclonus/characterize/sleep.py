@@ -1,5 +1,5 @@
-"""Sleep context: hypnogram reading, jerks per stage, hypnic jerks, excessive fragmentary
-myoclonus and periodic leg movements (WASM 2016 / AASM scoring)."""
+"""Sleep context: hypnogram reading, jerks per stage, hypnic jerks at each wake-to-sleep transition and
+excessive fragmentary myoclonus. Leg movements and periodic leg movements: :mod:`.plm`."""
 from __future__ import annotations
 
 import re
@@ -7,14 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_option, _check_range
-from ..events import Events
+from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_range
 
 __all__ = [
     "read_hypnogram",
     "stage_of",
-    "score_plm",
-    "detect_leg_movements",
     "sleep_context",
     "STAGES",
     "SLEEP_STAGES",
@@ -22,38 +19,35 @@ __all__ = [
     "EFM_MIN_PER_MIN",
     "EFM_MIN_MINUTES",
     "HYPNIC_WINDOW",
-    "PLM_STANDARDS",
+    "HYPNIC_FLANK",
+    "hypnic_jerks",
+    "excessive_fragmentary_myoclonus",
+    "HYPNIC_ALPHA",
 ]
 
 #: Canonical AASM stage labels (R = REM; '?' unscored or artefact).
 STAGES = ("W", "N1", "N2", "N3", "R", "?")
 SLEEP_STAGES = ("N1", "N2", "N3", "R")
 NREM_STAGES = ("N1", "N2", "N3")
-#: Excessive fragmentary myoclonus (AASM manual, Berry et al.): EMG potentials shorter than this
-#: (s) ...
+#: Excessive fragmentary myoclonus (AASM manual, Berry et al., movement rules): the usual maximum
+#: duration (s) of a fragmentary myoclonus EMG potential ...
 EFM_MAX_DURATION = 0.150
-#: ... at least this many per minute ...
+#: ... at least this many potentials per minute ...
 EFM_MIN_PER_MIN = 5
-#: ... during at least this many minutes of NREM sleep.
+#: ... over at least this many minutes of NREM sleep.
 EFM_MIN_MINUTES = 20
-#: Jerks within (start, stop) seconds of a wake-to-N1 transition are sleep starts (hypnic jerks,
-#: Oswald 1959, doi:10.1093/brain/82.1.92; AASM manual: at sleep onset). Package convention for
-#: the window around the transition epoch boundary.
+#: Jerks within (start, stop) seconds of a wake-to-sleep transition (the boundary of the last W epoch
+#: and the first sleep epoch) are at sleep onset: sleep starts or hypnic jerks occur as sleep begins
+#: (Oswald 1959, doi:10.1093/brain/82.1.92; AASM manual; ICSD-3). Package convention for the window.
 HYPNIC_WINDOW = (-30.0, 30.0)
-
-#: Leg-movement scoring thresholds per standard. WASM 2016 (Ferri et al. 2016,
-#: doi:10.1016/j.sleep.2016.10.010): candidate LM 0.5-10 s monolateral, 0.5-15 s bilateral;
-#: monolateral LMs of the two legs overlapping or < 0.5 s apart (offset to onset) form one
-#: bilateral LM; PLM series >= 4 consecutive CLM with intermovement intervals (onset to onset)
-#: 10-90 s; a CLM preceded by < 10 s, an interval > 90 s or an LM that is not a CLM ends the
-#: series. AASM (Berry et al., manual v2.6): LM 0.5-10 s; LMs of the two legs < 5 s apart
-#: (onset to onset) count as one; PLM series >= 4 LMs 5-90 s apart.
-PLM_STANDARDS = {
-    "wasm2016": {"min_duration": 0.5, "max_duration": 10.0, "max_bilateral_duration": 15.0,
-                 "min_imi": 10.0, "max_imi": 90.0, "min_series": 4, "bilateral": "gap", "bilateral_s": 0.5},
-    "aasm": {"min_duration": 0.5, "max_duration": 10.0, "max_bilateral_duration": 10.0,
-             "min_imi": 5.0, "max_imi": 90.0, "min_series": 4, "bilateral": "onset", "bilateral_s": 5.0},
-}
+#: Seconds on each side of a transition's window over which the local jerk rate is measured (other
+#: transitions' windows left out), package convention: each transition is judged against the jerks
+#: around it, never against the whole night.
+HYPNIC_FLANK = 300.0
+#: Jerks are concentrated at a transition when at least one falls in its window and, under a Poisson
+#: process at the local rate (:data:`HYPNIC_FLANK`), as many or more would arise with probability
+#: below this (one-sided). Package convention.
+HYPNIC_ALPHA = 0.05
 
 _STAGE_MAP = {
     "w": "W", "wake": "W", "awake": "W", "0": "W", "sleep stage w": "W", "stage w": "W",
@@ -233,230 +227,164 @@ def stage_of(times, hypnogram):
     return out
 
 
-# ------------------------------------------------------------------------------------ PLM
-def detect_leg_movements(emg, sfreq, *, onset_uv=8.0, offset_uv=2.0, offset_hold=0.5, smooth=0.1, baseline=None):
-    """Monolateral leg movements from one leg EMG channel (WASM 2016 / AASM amplitude rules).
-
-    Onset where the rectified, ``smooth``-s moving-average EMG rises ``onset_uv`` above the
-    resting level; offset at the start of a period of at least ``offset_hold`` s during which it
-    stays below ``offset_uv`` above resting (Ferri et al. 2016, doi:10.1016/j.sleep.2016.10.010;
-    AASM manual).
-
-    Parameters
-    ----------
-    emg : array, shape (n_times,)
-        Leg EMG in microvolts (high-pass filtered upstream or not; the mean is removed in 1-s
-        windows).
-    sfreq : float
-        Hz.
-    baseline : float | None
-        Resting EMG level in microvolts (rectified mean); None: the 10th percentile of the
-        smoothed envelope.
-
-    Returns
-    -------
-    onsets, durations : arrays (s)
-    """
-    x = np.asarray(emg, float).ravel()
-    if not len(x):
-        return np.zeros(0), np.zeros(0)
-    w1 = max(1, int(sfreq))
-    k = np.ones(w1) / w1
-    hp = x - np.convolve(x, k, mode="same")
-    ws = max(1, int(round(smooth * sfreq)))
-    env = np.convolve(np.abs(hp), np.ones(ws) / ws, mode="same")
-    base = float(np.percentile(env, 10)) if baseline is None else float(baseline)
-    above = env > base + onset_uv
-    low = env < base + offset_uv
-    hold = max(1, int(round(offset_hold * sfreq)))
-    on, du = [], []
-    i, n = 0, len(env)
-    idx_above = np.flatnonzero(above)
-    # cumulative count of 'low' to test runs of hold samples quickly
-    cl = np.concatenate([[0], np.cumsum(low)])
-    while True:
-        j = np.searchsorted(idx_above, i)
-        if j >= len(idx_above):
-            break
-        s = int(idx_above[j])
-        # offset: first t >= s with low[t:t+hold] all True
-        t = s + 1
-        cand = np.flatnonzero(low[t:]) + t
-        end = n
-        for c in cand:
-            if c + hold <= n and cl[c + hold] - cl[c] == hold:
-                end = int(c)
-                break
-            if c + hold > n:
-                end = n
-                break
-        on.append(s / sfreq)
-        du.append((end - s) / sfreq)
-        i = end + hold
-    return np.asarray(on), np.asarray(du)
+# ------------------------------------------------------------------------------------ context
+def _covered(a, b, intervals):
+    """Seconds of ``[a, b]`` covered by the union of ``intervals`` (pairs of seconds)."""
+    total, reach = 0.0, a
+    for lo, hi in sorted(intervals):
+        lo, hi = max(lo, reach), min(hi, b)
+        if hi > lo:
+            total += hi - lo
+            reach = hi
+    return total
 
 
-def _combine_bilateral(lms, rule, win):
-    """lms: list of (onset, offset, leg). Return list of (onset, offset, n_legs, component_max_dur)."""
-    lms = sorted(lms)
-    out = []
-    for on, off, leg in lms:
-        if out:
-            o0, f0, legs, dmax = out[-1]
-            if rule == "gap":
-                join = on - f0 < win and leg not in legs or (on < f0 and leg not in legs)
-            else:
-                join = on - o0 < win and leg not in legs
-            if join:
-                out[-1] = (o0, max(f0, off), legs | {leg}, max(dmax, off - on))
-                continue
-        out.append((on, off, {leg}, off - on))
-    return out
+def _transitions(hyp):
+    """Onsets (s) of the first sleep epoch after a W epoch (wake-to-sleep transitions)."""
+    st = np.asarray(hyp["stage"]).astype(str)
+    on = hyp["onset"].to_numpy(float)
+    return [float(on[i]) for i in range(1, len(st)) if st[i - 1] == "W" and st[i] in SLEEP_STAGES]
 
 
-def score_plm(
-    movements,
-    *,
-    sfreq=None,
-    channel_names=None,
-    hypnogram=None,
-    total_time=None,
-    standard="wasm2016",
-    min_duration=None,
-    max_duration=None,
-    max_bilateral_duration=None,
-    min_imi=None,
-    max_imi=None,
-    min_series=None,
-    onset_uv=8.0,
-    offset_uv=2.0,
-):
-    """Score leg movements (LM) and periodic leg movements (PLM) by WASM 2016 or AASM rules.
+def hypnic_jerks(onsets, hypnogram, *, duration=None, window=HYPNIC_WINDOW, flank=HYPNIC_FLANK, alpha=HYPNIC_ALPHA):
+    """Jerks at each wake-to-sleep transition, each transition judged on its own.
+
+    For every transition (a W epoch followed by a sleep epoch) the jerks within ``window`` s of the
+    boundary are counted and timed; they are *concentrated* at the transition when there is at least
+    one and a Poisson process at the jerk rate of the ``flank`` s around the window (other
+    transitions' windows left out) would give as many or more with probability < ``alpha``. Jerks
+    elsewhere in the night do not change the verdict of a transition.
 
     Parameters
     ----------
-    movements : Events | array, shape (n_legs, n_times)
-        Monolateral leg movements as events (one ``channel`` per leg; 'artifact' events are
-        ignored), or leg EMG in microvolts (then ``sfreq`` is required and LMs are detected by
-        :func:`detect_leg_movements` with ``onset_uv``/``offset_uv``: 8 uV above resting for the
-        onset, < 2 uV above resting for >= 0.5 s for the offset).
-    sfreq : float | None
-        Hz, for EMG input.
-    channel_names : list of str | None
-        Leg names for EMG input.
-    hypnogram : DataFrame | None
-        From :func:`read_hypnogram`; PLMS are PLM during sleep (N1, N2, N3, R) and the PLMS index is
-        per hour of total sleep time. None: every PLM counts and the index is per hour of
-        ``total_time``.
-    total_time : float | None
-        Seconds of recording (default: the hypnogram's span, else up to the last LM offset).
-    standard : 'wasm2016' | 'aasm'
-        Rule set (see :data:`PLM_STANDARDS`): WASM 2016 (Ferri et al. 2016,
-        doi:10.1016/j.sleep.2016.10.010) or AASM manual (Berry et al.).
-    min_duration, max_duration, max_bilateral_duration, min_imi, max_imi, min_series
-        Override single thresholds of the standard (s; ``min_series`` is a count).
+    onsets : array of float
+        Jerk onsets (s), one per (multi-muscle) jerk.
+    hypnogram : DataFrame
+    duration : float | None
+        Recording length (s) bounding the flanks (default: the hypnogram's end).
+    window : (float, float)
+        :data:`HYPNIC_WINDOW`.
+    flank : float
+        :data:`HYPNIC_FLANK`.
+    alpha : float
+        :data:`HYPNIC_ALPHA`.
 
     Returns
     -------
     dict
-        ``n_lm`` (after bilateral combination), ``n_clm``, ``n_plm``, ``n_plms`` (in sleep),
-        ``n_series``, ``plms_index`` (per hour of sleep), ``plm_index`` (per hour of recording),
-        ``lm_index``, ``tst_h``, ``standard``, ``rule`` and ``plm_onsets`` (s).
+        ``transitions``, ``transition_onsets``, ``count`` (jerks in any window), ``fraction_of_jerks``,
+        ``transitions_with_jerks``, ``transitions_concentrated``, ``present`` (concentrated at one
+        transition at least), ``per_transition`` (onset, stage entered, count, latencies_s,
+        first_latency_s, window and flank rates per minute, p_value, concentrated) and ``rule``.
     """
-    _check_option("standard", standard, tuple(PLM_STANDARDS))
-    R = dict(PLM_STANDARDS[standard])
-    for k, v in (("min_duration", min_duration), ("max_duration", max_duration),
-                 ("max_bilateral_duration", max_bilateral_duration), ("min_imi", min_imi),
-                 ("max_imi", max_imi), ("min_series", min_series)):
-        if v is not None:
-            _check_range(k, v, 0, None)
-            R[k] = v
-    lms = []
-    if isinstance(movements, Events):
-        ev = movements[movements.kind.astype(str) != "artifact"] if len(movements) else movements
-        for o, d, c in zip(ev.onset, ev.duration, ev.channel.astype(str)):
-            lms.append((float(o), float(o + d), c))
-    elif movements is not None:
-        X = np.atleast_2d(np.asarray(movements, float))
-        if sfreq is None:
-            raise MyoclonusUsageError("score_plm on leg EMG needs sfreq (Hz).")
-        _check_range("sfreq", sfreq, 0, None, unit="Hz", inclusive=False)
-        names = list(channel_names) if channel_names is not None else [f"leg{i}" for i in range(len(X))]
-        for x, nm in zip(X, names):
-            on, du = detect_leg_movements(x, sfreq, onset_uv=onset_uv, offset_uv=offset_uv)
-            lms += [(float(o), float(o + d), nm) for o, d in zip(on, du)]
-    comb = _combine_bilateral(lms, R["bilateral"], R["bilateral_s"])
-    # keep LMs >= min duration (shorter activity is not an LM at all)
-    comb = [c for c in comb if c[1] - c[0] >= R["min_duration"]]
-    is_clm = [((len(c[2]) == 1 and c[1] - c[0] <= R["max_duration"])
-               or (len(c[2]) > 1 and c[1] - c[0] <= R["max_bilateral_duration"] and c[3] <= R["max_duration"]))
-              for c in comb]
-    # PLM series
-    series = []
-    run = []
-    prev_on = None
-    for c, clm in zip(comb, is_clm):
-        if not clm:
-            if len(run) >= R["min_series"]:
-                series.append(run)
-            run, prev_on = [], None
-            continue
-        imi = None if prev_on is None else c[0] - prev_on
-        prev_on = c[0]
-        if imi is None:
-            run = [c]
-        elif imi < R["min_imi"]:
-            if len(run) >= R["min_series"]:
-                series.append(run)
-            run = []  # a CLM preceded by a short interval belongs to no series
-        elif imi > R["max_imi"]:
-            if len(run) >= R["min_series"]:
-                series.append(run)
-            run = [c]
-        else:
-            run.append(c)
-    if len(run) >= R["min_series"]:
-        series.append(run)
-    plm_on = np.array(sorted(c[0] for s in series for c in s), float)
-    if hypnogram is not None and len(hypnogram):
-        hyp = hypnogram
-        stg = stage_of(plm_on, hyp)
-        in_sleep = np.isin(stg.astype(str), SLEEP_STAGES)
-        tst = float(hyp["duration"].to_numpy(float)[np.isin(np.asarray(hyp["stage"]).astype(str), SLEEP_STAGES)].sum())
-        span = float((hyp["onset"] + hyp["duration"]).max())
-    else:
-        in_sleep = np.ones(len(plm_on), bool)
-        span = None
-        tst = None
-    T = float(total_time) if total_time is not None else (span if span is not None else (max((c[1] for c in comb), default=0.0)))
-    if tst is None:
-        tst = T
-    n_plms = int(in_sleep.sum())
-    rule = (f"{standard}: LM {R['min_duration']:g}-{R['max_duration']:g} s (bilateral <= {R['max_bilateral_duration']:g} s; "
-            + ("legs combined when < %g s apart offset-to-onset" % R["bilateral_s"] if R["bilateral"] == "gap"
-               else "legs combined when onsets < %g s apart" % R["bilateral_s"])
-            + f"); PLM: >= {R['min_series']} consecutive candidate LMs {R['min_imi']:g}-{R['max_imi']:g} s apart")
+    from scipy.stats import poisson
+
+    g = np.sort(np.asarray(onsets, float))
+    trans = _transitions(hypnogram)
+    st = np.asarray(hypnogram["stage"]).astype(str)
+    on = hypnogram["onset"].to_numpy(float)
+    end = float(duration) if duration is not None else float((hypnogram["onset"] + hypnogram["duration"]).max())
+    lo, hi = window
+    in_any = np.zeros(g.size, bool)
+    for t in trans:
+        in_any |= (g >= t + lo) & (g <= t + hi)
+    rows = []
+    for t in trans:
+        w0, w1 = max(0.0, t + lo), min(end, t + hi)
+        m = (g >= t + lo) & (g <= t + hi)
+        f0, f1 = max(0.0, w0 - flank), min(end, w1 + flank)
+        fl = (g >= f0) & (g <= f1) & ~in_any
+        flank_s = (f1 - f0) - _covered(f0, f1, [(u + lo, u + hi) for u in trans])  # without any window
+        rate = fl.sum() / flank_s if flank_s > 0 else 0.0
+        n = int(m.sum())
+        expected = rate * (w1 - w0)
+        p = float(poisson.sf(n - 1, expected)) if n and expected > 0 else (0.0 if n else 1.0)
+        lat = g[m] - t
+        rows.append({
+            "onset": t, "stage": str(st[np.searchsorted(on, t)]), "count": n,
+            "latencies_s": [round(float(x), 3) for x in lat],
+            "first_latency_s": float(lat[0]) if n else None,
+            "window_rate_per_min": 60.0 * n / (w1 - w0) if w1 > w0 else None,
+            "flank_rate_per_min": 60.0 * rate, "p_value": p, "concentrated": bool(n and p < alpha),
+        })
+    n_at = int(in_any.sum())
+    conc = sum(r["concentrated"] for r in rows)
     return {
-        "standard": standard,
-        "rule": rule,
-        "n_lm": len(comb),
-        "n_clm": int(np.sum(is_clm)),
-        "n_series": len(series),
-        "n_plm": int(len(plm_on)),
-        "n_plms": n_plms,
-        "tst_h": tst / 3600.0 if tst else 0.0,
-        "plms_index": (n_plms / (tst / 3600.0)) if tst else None,
-        "plm_index": (len(plm_on) / (T / 3600.0)) if T else None,
-        "lm_index": (len(comb) / (T / 3600.0)) if T else None,
-        "plm_onsets": [float(x) for x in plm_on],
+        "transitions": len(trans),
+        "transition_onsets": trans,
+        "count": n_at,
+        "fraction_of_jerks": float(n_at / g.size) if g.size else None,
+        "transitions_with_jerks": int(sum(r["count"] > 0 for r in rows)),
+        "transitions_concentrated": int(conc),
+        "present": bool(conc > 0),
+        "per_transition": rows,
+        "rule": (f"jerks within {lo:g} to +{hi:g} s of each wake-to-sleep epoch boundary, concentrated there when "
+                 f"more than the jerk rate of the {flank:g} s around it predicts (Poisson, p < {alpha:g}); each "
+                 "transition judged on its own (Oswald 1959; AASM manual; package convention for the window)"),
     }
 
 
-# ------------------------------------------------------------------------------------ context
-def sleep_context(group_onsets, burst_onsets, burst_durations, hypnogram, *, leg_events=None,
+def excessive_fragmentary_myoclonus(onsets, durations, hypnogram, *, max_duration=EFM_MAX_DURATION,
+                                    min_per_min=EFM_MIN_PER_MIN, min_minutes=EFM_MIN_MINUTES):
+    """Excessive fragmentary myoclonus by the AASM manual's rule.
+
+    EMG potentials of at most ``max_duration`` s (150 ms), at least ``min_per_min`` (5) per minute,
+    over at least ``min_minutes`` (20) minutes of NREM sleep (AASM manual, Berry et al., movement
+    rules). The minutes are counted in one-minute bins over each stretch of consecutive NREM epochs
+    (a last partial minute counts pro rata).
+
+    Parameters
+    ----------
+    onsets, durations : arrays of float
+        Every per-channel EMG potential (jerk burst), seconds.
+    hypnogram : DataFrame
+
+    Returns
+    -------
+    dict
+        ``n_short_potentials_nrem``, ``rate_per_min_nrem``, ``minutes_meeting_rate``, ``nrem_minutes``,
+        ``present``, ``rule``.
+    """
+    bo = np.asarray(onsets, float)
+    bd = np.asarray(durations, float)
+    short = bo[bd <= max_duration]
+    st = np.asarray(hypnogram["stage"]).astype(str)
+    on = hypnogram["onset"].to_numpy(float)
+    du = hypnogram["duration"].to_numpy(float)
+    nrem_short = short[np.isin(stage_of(short, hypnogram).astype(str), NREM_STAGES)]
+    nrem_minutes = float(du[np.isin(st, NREM_STAGES)].sum() / 60.0)
+    minutes = 0.0
+    i = 0
+    while i < len(st):  # stretches of consecutive NREM epochs
+        if st[i] not in NREM_STAGES:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(st) and st[j + 1] in NREM_STAGES and abs(on[j + 1] - (on[j] + du[j])) < 1e-6:
+            j += 1
+        a, b = on[i], on[j] + du[j]
+        edges = np.append(np.arange(a, b, 60.0), b)
+        edges = edges[np.concatenate([[True], np.diff(edges) > 1e-9])]
+        if edges.size >= 2:
+            cnt, _ = np.histogram(nrem_short, bins=edges)
+            widths = np.diff(edges) / 60.0
+            minutes += float(np.sum(widths[cnt >= min_per_min * widths]))
+        i = j + 1
+    return {
+        "n_short_potentials_nrem": int(nrem_short.size),
+        "rate_per_min_nrem": float(nrem_short.size / nrem_minutes) if nrem_minutes else None,
+        "minutes_meeting_rate": minutes,
+        "nrem_minutes": nrem_minutes,
+        "present": bool(minutes >= min_minutes),
+        "rule": (f"EMG potentials <= {1000 * max_duration:.0f} ms, >= {min_per_min} per minute over >= "
+                 f"{min_minutes} min of NREM sleep (AASM manual)"),
+    }
+
+
+def sleep_context(group_onsets, burst_onsets, burst_durations, hypnogram, *, plm=None, duration=None,
                   hypnic_window=HYPNIC_WINDOW, efm_max_duration=EFM_MAX_DURATION,
-                  efm_min_per_min=EFM_MIN_PER_MIN, efm_min_minutes=EFM_MIN_MINUTES, plm_standard="wasm2016"):
-    """Jerks per sleep stage, hypnic jerks at wake-to-N1 transitions, EFM and PLM.
+                  efm_min_per_min=EFM_MIN_PER_MIN, efm_min_minutes=EFM_MIN_MINUTES):
+    """Jerks per sleep stage, hypnic jerks at each wake-to-sleep transition, EFM, and the PLM scoring.
 
     Parameters
     ----------
@@ -466,26 +394,26 @@ def sleep_context(group_onsets, burst_onsets, burst_durations, hypnogram, *, leg
         Every per-channel jerk (s), for excessive fragmentary myoclonus.
     hypnogram : DataFrame | None
         From :func:`read_hypnogram`. None: ``{'available': False, 'note': ...}``.
-    leg_events : Events | None
-        Monolateral leg movements for :func:`score_plm`.
+    plm : dict | None
+        The leg-movement scoring (:func:`myoclonus.characterize.plm.score_leg_emg`), stored as is.
+    duration : float | None
+        Recording length (s).
     hypnic_window : (float, float)
-        See :data:`HYPNIC_WINDOW`.
+        See :data:`HYPNIC_WINDOW` and :func:`hypnic_jerks`.
     efm_max_duration, efm_min_per_min, efm_min_minutes
-        Excessive fragmentary myoclonus (AASM manual): potentials < 150 ms, >= 5 per minute for
-        >= 20 minutes of NREM sleep. See :data:`EFM_MAX_DURATION`.
-    plm_standard : str
-        See :func:`score_plm`.
+        See :func:`excessive_fragmentary_myoclonus`.
 
     Returns
     -------
     dict
+        ``available``, ``total_sleep_time_min``, ``per_stage``, ``hypnic_jerks``,
+        ``jerks_at_sleep_onset`` (jerks concentrated at a wake-to-sleep transition), ``efm``, ``plm``.
     """
     if hypnogram is None:
         return {"available": False, "note": "sleep context unknown: no hypnogram"}
     hyp = hypnogram
     g = np.asarray(group_onsets, float)
     stages = np.asarray(hyp["stage"]).astype(str)
-    on = hyp["onset"].to_numpy(float)
     du = hyp["duration"].to_numpy(float)
     gst = stage_of(g, hyp).astype(str)
     per_stage = {}
@@ -495,51 +423,9 @@ def sleep_context(group_onsets, burst_onsets, burst_durations, hypnogram, *, leg
         if minutes == 0 and n == 0:
             continue
         per_stage[s] = {"minutes": minutes, "count": n, "rate_per_hour": (60.0 * n / minutes) if minutes else None}
-    # wake -> N1 transitions
-    trans = [float(on[i]) for i in range(1, len(stages)) if stages[i - 1] == "W" and stages[i] == "N1"]
-    lo, hi = hypnic_window
-    at = np.zeros(len(g), bool)
-    for t in trans:
-        at |= (g >= t + lo) & (g <= t + hi)
-    n_at = int(at.sum())
-    hyp_d = {
-        "transitions": len(trans),
-        "transition_onsets": trans,
-        "count": n_at,
-        "fraction_of_jerks": float(n_at / len(g)) if len(g) else None,
-        "transitions_with_jerks": int(sum(np.any((g >= t + lo) & (g <= t + hi)) for t in trans)),
-        "present": bool(n_at > 0 and n_at >= 0.5 * len(g)),
-        "rule": f"jerks within {lo:g} to +{hi:g} s of a wake-to-N1 epoch boundary (Oswald 1959; AASM)",
-    }
-    # EFM
-    bo = np.asarray(burst_onsets, float)
-    bd = np.asarray(burst_durations, float)
-    short = bo[bd < efm_max_duration]
-    sst = stage_of(short, hyp).astype(str)
-    nrem_short = short[np.isin(sst, NREM_STAGES)]
-    nrem_minutes = float(du[np.isin(stages, NREM_STAGES)].sum() / 60.0)
-    efm_minutes = 0
-    for o, d, s in zip(on, du, stages):
-        if s not in NREM_STAGES:
-            continue
-        edges = np.arange(o, o + d + 1e-9, 60.0)
-        if len(edges) < 2:
-            edges = np.array([o, o + d])
-        cnt, _ = np.histogram(nrem_short, bins=edges)
-        widths = np.diff(edges) / 60.0
-        efm_minutes += float(np.sum(widths[cnt >= efm_min_per_min * widths]))
-    efm = {
-        "n_short_potentials_nrem": int(len(nrem_short)),
-        "rate_per_min_nrem": float(len(nrem_short) / nrem_minutes) if nrem_minutes else None,
-        "minutes_meeting_rate": efm_minutes,
-        "present": bool(efm_minutes >= efm_min_minutes),
-        "rule": (f"potentials < {1000 * efm_max_duration:.0f} ms, >= {efm_min_per_min} per minute during >= "
-                 f"{efm_min_minutes} min of NREM sleep (AASM manual)"),
-    }
-    plm = None
-    if leg_events is not None:
-        plm = score_plm(leg_events, hypnogram=hyp, standard=plm_standard)
-        plm.pop("plm_onsets", None)
+    hyp_d = hypnic_jerks(g, hyp, duration=duration, window=hypnic_window)
+    efm = excessive_fragmentary_myoclonus(burst_onsets, burst_durations, hyp, max_duration=efm_max_duration,
+                                          min_per_min=efm_min_per_min, min_minutes=efm_min_minutes)
     tst = float(du[np.isin(stages, SLEEP_STAGES)].sum())
     return {"available": True, "total_sleep_time_min": tst / 60.0, "per_stage": per_stage,
-            "hypnic_jerks": hyp_d, "efm": efm, "plm": plm}
+            "hypnic_jerks": hyp_d, "jerks_at_sleep_onset": hyp_d["present"], "efm": efm, "plm": plm}

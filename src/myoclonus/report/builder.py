@@ -204,9 +204,6 @@ def collect_figures(result, *, lang="en"):
             add(_("Recruitment order"), char.plot_recruitment)
         if hasattr(char, "plot_body_map"):
             add(_("Body map"), char.plot_body_map)
-        hyp = getattr(char, "hypnogram", None)
-        if hyp is not None:
-            add(_("Hypnogram with jerks"), F.fig_hypnogram, hyp, result.events, result.recording.duration)
     phys = getattr(result, "physiology", None)
     if phys is not None and hasattr(phys, "figures"):
         try:
@@ -240,6 +237,22 @@ def _rows(summary, lang="en"):
     return rows
 
 
+def _sleep_section(result, lang):
+    """The sleep section (:func:`myoclonus.report.sleep.sleep_section`) with figure titles in ``lang``;
+    None without a sleep context or when it cannot be built (said in the log)."""
+    from .sleep import sleep_section
+
+    _ = gettext_for(lang)
+    try:
+        sec = sleep_section(result)
+    except Exception as err:  # a section must never break the report; say so in the log
+        logger.warning("Sleep section could not be built: %s", err)
+        return None
+    if sec is not None:
+        sec["figures"] = [(_(t), f) for t, f in sec["figures"]]
+    return sec
+
+
 def render_report(result, *, figures=None, lang="en"):
     """Return the HTML text of the report for an :class:`~myoclonus.pipeline.AnalysisResult`, in ``lang``."""
     import markupsafe
@@ -253,6 +266,9 @@ def render_report(result, *, figures=None, lang="en"):
     if figures is None:
         figures = collect_figures(result, lang=lang)
     figs = [(t, _fig_to_uri(f)) for t, f in figures]
+    sleep = _sleep_section(result, lang)
+    if sleep is not None:
+        sleep["figures"] = [(t, _fig_to_uri(f)) for t, f in sleep["figures"]]
     payload = None
     try:
         payload = viewer_payload(result)
@@ -281,6 +297,7 @@ def render_report(result, *, figures=None, lang="en"):
         findings=findings,
         extra_findings=extra,
         figures=figs,
+        sleep=sleep,
         version=__version__,
         disclaimer=_(DISCLAIMER),
         viewer_json=markupsafe.Markup(json.dumps(payload).replace("</", "<\\/")) if payload else None,
@@ -364,7 +381,8 @@ def write_pdf(result, path, *, lang="en"):
             y -= 0.014
         pdf.savefig(fig)
         plt.close(fig)
-        for ftitle, f in collect_figures(result, lang=lang):
+        sleep = _sleep_section(result, lang)
+        for ftitle, f in collect_figures(result, lang=lang) + (sleep["figures"] if sleep else []):
             f.suptitle(ftitle, fontsize=10) if not f._suptitle else None
             pdf.savefig(f)
             plt.close(f)
