@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import httpx
 import numpy as np
@@ -39,29 +40,34 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     def selected():
         return page.evaluate("() => { const S = window.myoReview; return Object.assign({}, S.events.get(S.selected)); }")
 
+    def next_event():
+        """Press n on the traces and wait until the selection has moved (a re-render after a saved
+        decision can take the focus and the key press with it on a loaded machine)."""
+        prev = page.evaluate("() => window.myoReview.selected")
+        page.focus("#traces")
+        page.keyboard.press("n")
+        page.wait_for_function(f"() => window.myoReview.selected !== {json.dumps(prev)}")
+        return selected()
+
     done = {}
     # 1: accept
-    page.keyboard.press("n")
-    e1 = selected()
+    e1 = next_event()
     page.keyboard.press("a")
     wait_idle(page, e1["id"], 2)
     done[e1["id"]] = "accept"
     # 2: reject
-    page.keyboard.press("n")
-    e2 = selected()
+    e2 = next_event()
     assert e2["id"] != e1["id"]
     page.keyboard.press("r")
     wait_idle(page, e2["id"], 2)
     done[e2["id"]] = "reject"
     # 3: relabel as artifact (key 5: any duration fits an artifact)
-    page.keyboard.press("n")
-    e3 = selected()
+    e3 = next_event()
     page.keyboard.press("5")
     wait_idle(page, e3["id"], 2)
     done[e3["id"]] = "relabel"
     # 4: drag the onset 12 px to the right
-    page.keyboard.press("n")
-    e4 = selected()
+    e4 = next_event()
     box = page.locator("#traces").bounding_box()
     x, y = page.evaluate(f"() => [window.myoReview.xOf({e4['onset']}), window.myoReview.laneY({e4['channel']!r})]")
     assert y is not None, (e4, page.evaluate("() => window.myoReview.lanes.map(c => c.name)"))
@@ -73,8 +79,7 @@ def test_review_in_browser(db_url, analysis_dir, live_server, chromium, artifact
     wait_idle(page, e4["id"], 2)
     done[e4["id"]] = "move"
     # 5: offset +5 ms with the keyboard
-    page.keyboard.press("n")
-    e5 = selected()
+    e5 = next_event()
     page.keyboard.press("}")
     wait_idle(page, e5["id"], 2)
     done[e5["id"]] = "move"
