@@ -190,10 +190,9 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
     # flat or saturated stretches, sorted and merged (silent periods touching them are dropped)
     xs, xe = merge_by_onset(np.concatenate([fs, cs]).astype(int), np.concatenate([fe, ce]).astype(int), 0)
     if arrays is not None:
-        filt, notched, env, peaks_r, steps, fixed = (arrays[k] for k in ("filt", "notched", "env", "peaks", "steps",
-                                                                             "repaired"))
+        filt, notched, env, peaks_r, steps = (arrays[k] for k in ("filt", "notched", "env", "peaks", "steps"))
     else:
-        filt, notched, peaks_r, steps, fixed = filtered_channel(raw, sfreq, p, stats, qrs)
+        filt, notched, peaks_r, steps = filtered_channel(raw, sfreq, p, stats, qrs)
         env = None
     info["n_steps"] = int(len(steps))
     floor, tail = stats["floor"], stats["tail"]
@@ -211,7 +210,7 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
     if len(on):
         drop = overlaps(on, off, fs, fe) if len(fs) else np.zeros(len(on), bool)  # flat: no EMG there
         on, off, kinds = on[~drop], off[~drop], kinds[~drop]
-        reasons, flags, penalty = classify_bursts(fixed, filt, sfreq, on, off, level=level[on], cs2=cs2, tail=tail,
+        reasons, flags, penalty = classify_bursts(notched, filt, sfreq, on, off, level=level[on], cs2=cs2, tail=tail,
                                                   steps=steps, clip=(cs, ce), peaks=peaks_r, stats=stats, params=p)
         kinds[reasons != ""] = "artifact"
         drop = reasons == "saturation"  # reported once, as the saturated stretch itself
@@ -277,8 +276,6 @@ def filtered_channel(raw, sfreq, p, stats, qrs):
         R peaks.
     steps : ndarray of int
         Samples of the electrode steps repaired.
-    repaired : ndarray
-        ``raw`` with the steps subtracted (``raw`` itself when there is none).
     """
     n = raw.size
     steps, shifts = detect_steps(raw, sfreq, k=p.step_k, sd=stats["pop_sd"])
@@ -295,7 +292,7 @@ def filtered_channel(raw, sfreq, p, stats, qrs):
             peaks, _, _ = qrs_in_emg(raw, sfreq, template=stats["qrs_shape"], threshold=stats["qrs_ref"])
         if len(peaks):
             filt, notched = subtract_qrs(filt, sfreq, peaks, stats["qrs_model"], notched=notched)
-    return filt, notched, peaks, steps, raw
+    return filt, notched, peaks, steps
 
 
 def _bursts(filt, notched, env, sfreq, p, level, cs2, floor, tail, edges):

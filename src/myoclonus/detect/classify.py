@@ -189,7 +189,8 @@ def classify_bursts(raw, filt, sfreq, on, off, *, level, cs2, tail, steps, clip,
     Parameters
     ----------
     raw : ndarray
-        Raw EMG (uV; non-finite samples zeroed, electrode steps repaired).
+        The EMG before the band-pass (uV): electrode steps repaired, mains notched and QRS templates
+        subtracted, so that the low-frequency excursion of a burst is its own, not a T wave's.
     filt : ndarray
         Band-passed EMG, QRS templates subtracted (uV).
     sfreq : float

@@ -234,9 +234,9 @@ _LIST = [
     _p("ecg", "auto", "", "ECG removal: 'auto' when an ECG channel exists or the EMG shows regular, reproducible QRS "
        "complexes; True/False force it.", "QRS complexes survive the EMG high-pass in trunk and proximal muscles.",
        ref=MAK2010, kind="option", options=("auto", True, False)),
-    _p("lf_ratio_max", 3.0, "", "A burst whose low-frequency (1-15 Hz) excursion exceeds this multiple of its EMG-band "
-       "peak carries a movement wave (flag 'motion').", "movement artefact lies below the EMG band; a jerk that moves "
-       "the limb carries one.", ref=DELUCA2010, lo=0.0),
+    _p("lf_ratio_max", 1.0, "", "A burst whose low-frequency (1-15 Hz) excursion, from 50 ms before it to 150 ms after, "
+       "exceeds this multiple of its EMG-band peak carries a movement wave (flag 'motion').", "a flag, not a veto: a "
+       "movement wave at least as large as the burst is worth a reviewer's look.", ref=DELUCA2010, lo=0.0),
     _p("step_k", 10.0, "x local step scale", "An electrode step is a two-sample jump this many times the local (and "
        "channel-wide) robust SD of two-sample differences whose new level persists; it is subtracted before filtering "
        "and flags the bursts it touches.", "EMG oscillates about its baseline within milliseconds; a step stays.",

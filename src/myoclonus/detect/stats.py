@@ -67,7 +67,7 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
         ``pop_sd`` (robust SD of two-sample differences, the scale of electrode steps, uV),
         ``qrs_model`` (:class:`~.ecg.QRSModel` of the channel's beats, or None), ``hb_ratio`` (background RMS above ``evidence_hz`` over
         its RMS in the whole band), ``warnings``, ``log`` and ``_arrays`` (the filtered and notched
-        signals, envelope, R peaks, electrode steps and repaired raw signal of ``raw``, reused when
+        signals, envelope, R peaks and electrode steps of ``raw``, reused when
         ``raw`` is the whole channel).
     """
     p = DetectionParams() if params is None else params
@@ -134,6 +134,6 @@ def channel_stats(raw, sfreq, *, params=None, qrs=None):
     if tail_adapt:
         ref = gaussian_tail_reference(sfreq, method=method, window=w, l_freq=l_freq, h_freq=h_freq)
         st["tail"] = tail_factor(env, quiet, st["floor"], ref)
-    st["_arrays"] = {"filt": filt, "notched": notched, "env": env, "peaks": peaks_r, "steps": steps, "repaired": raw}
+    st["_arrays"] = {"filt": filt, "notched": notched, "env": env, "peaks": peaks_r, "steps": steps}
     return st
 
