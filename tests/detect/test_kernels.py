@@ -148,6 +148,23 @@ def test_slow_rise_glr_agree(monkeypatch, seed):
     _assert_same(ref, got)
 
 
+def _post_jerk(seed, n=80_000):
+    """Tonic white EMG with jerks, each followed by a silence: right after it, or after a decaying tail."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n) * 5.0
+    starts, stops = [], []
+    for k, t in enumerate(range(6000, n - 6000, 7000)):
+        d = int(rng.integers(20, 80))
+        x[t:t + d] += rng.standard_normal(d) * 60.0
+        tail = 0 if k % 2 else int(rng.integers(5, 60))
+        x[t + d:t + d + tail] *= np.linspace(1.0, 0.1, tail) if tail else 1.0
+        quiet = int(rng.integers(110, 600))
+        x[t + d + tail:t + d + tail + quiet] *= 0.1
+        starts.append(t)
+        stops.append(t + d)
+    return x, np.array(starts), np.array(stops)
+
+
 @pytest.mark.parametrize("seed", CASES)
 def test_silent_periods_agree(monkeypatch, seed):
     x, s, e, _, _ = _bursty(seed)
@@ -155,11 +172,15 @@ def test_silent_periods_agree(monkeypatch, seed):
         ref, got = _both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=bursts))
         assert len(ref[0]) > 0
         _assert_same(ref, got)
-    # a tonic window shorter than its 50 ms sub-windows has none: the NumPy reference raises either way
-    for mode in ("0", "1"):
-        monkeypatch.setenv("MYOCLONUS_NUMBA", mode)
-        with pytest.raises(ValueError, match="zero-size"):
-            detect_silent_periods(x, SF, tonic_window=0.04, min_contrast=0.0)
+    options = (dict(min_contrast=1.0, reference=0.3, tonic_window=0.1), dict(max_duration=0.2, ratio=0.3),
+               dict(tonic_window=2.0), dict(reference=0.02))
+    for kw in options:
+        _assert_same(*_both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=(s, e), **kw)))
+    # jerks followed by silences: the post-jerk onset rule, with and without a tail between them
+    xj, js, je = _post_jerk(seed)
+    ref, got = _both(monkeypatch, lambda: detect_silent_periods(xj, SF, bursts=(js, je)))
+    assert np.isin(ref[0], je).sum() >= 3
+    _assert_same(ref, got)
 
 
 def test_exact_ties_first_maximum(monkeypatch):
