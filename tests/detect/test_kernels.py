@@ -183,6 +183,22 @@ def test_silent_periods_agree(monkeypatch, seed):
     _assert_same(ref, got)
 
 
+@pytest.mark.parametrize("seed", CASES)
+def test_quiet_runs_agree(monkeypatch, seed):
+    """The candidate runs of the silent periods (envelope under the jerk-free local level)."""
+    x, s, e, _, _ = _bursty(seed)
+    mask = np.ones(x.size, np.int8)
+    for a, b in zip(s, e):
+        mask[a:b] = 0
+    cs2 = np.r_[0.0, np.cumsum(x * x)]
+    csm = np.r_[0.0, np.cumsum(x * x * mask)]
+    cm = np.r_[0, np.cumsum(mask, dtype=np.int64)]
+    for ne, h, ratio in ((20, 1024, 0.45), (1, 3, 0.9), (7, 50_000, 0.2)):
+        ref, got = _both(monkeypatch, lambda: _kernels.quiet_runs(cs2, csm, cm, ne, h, ratio))
+        assert len(ref[0]) > 0
+        _assert_same(ref, got)
+
+
 def test_exact_ties_first_maximum(monkeypatch):
     """Flat (all-zero) stretches make many change points equally likely: the first one wins."""
     x = np.zeros(20_000)
@@ -240,7 +256,7 @@ def test_dispatch_at_call_time(monkeypatch):
         raise AssertionError("wrong path")
 
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
-    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np"):
+    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np", "_quiet_np"):
         monkeypatch.setattr(_kernels, name, boom)
     refine_onsets(x, SF, s, pk, fl)
     fit_ramps(x, SF, s, e, fl)
@@ -248,7 +264,7 @@ def test_dispatch_at_call_time(monkeypatch):
     detect_silent_periods(x, SF)
     monkeypatch.undo()
 
-    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb"):
+    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb", "_quiet_nb"):
         monkeypatch.setattr(_kernels, name, boom)
     monkeypatch.setattr(mnumba, "HAVE_NUMBA", False)
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")

@@ -89,7 +89,7 @@ def ar_whiten(x, order=WHITEN_ORDER, *, reverse=False):
 
 
 
-__all__ = ["refine_edges", "ramp_fits", "slow_rise_scores", "silent_candidates"]
+__all__ = ["refine_edges", "ramp_fits", "slow_rise_scores", "quiet_runs", "silent_candidates"]
 
 
 def _compiled(x):
@@ -320,6 +320,17 @@ def _var_change(y2):
     v1 = np.maximum((c[-1] - c[:-1]) / (n - ks), 1e-12)
     ll = -ks * np.log(v0) - (n - ks) * np.log(v1)
     return int(ks[np.argmax(ll)])
+
+
+def _quiet_np(cs2, csm, cm, ne, h, r2):
+    """NumPy reference of :func:`quiet_runs`."""
+    n = cs2.size - 1
+    i = np.arange(n)
+    a, b = np.maximum(i - ne // 2, 0), np.minimum(i + ne - ne // 2, n)
+    env2 = (cs2[b] - cs2[a]) / (b - a)
+    a, b = np.maximum(i - h, 0), np.minimum(i + h, n)
+    level2 = (csm[b] - csm[a]) / np.maximum(cm[b] - cm[a], 1)
+    return runs(env2 < r2 * level2)
 
 
 def _extend_back(mask, b0, need, span):
@@ -856,6 +867,35 @@ def _var_change_nb(x2, lo, hi):
 
 
 @njit(error_model="numpy")
+def _quiet_nb(cs2, csm, cm, ne, h, r2):
+    """Compiled :func:`_quiet_np` (one pass, the same arithmetic per sample)."""
+    n = cs2.size - 1
+    starts = np.empty(n // 2 + 1, np.int64)
+    stops = np.empty(n // 2 + 1, np.int64)
+    k = 0
+    inside = False
+    for i in range(n):
+        a = max(i - ne // 2, 0)
+        b = min(i + ne - ne // 2, n)
+        env2 = (cs2[b] - cs2[a]) / (b - a)
+        a = max(i - h, 0)
+        b = min(i + h, n)
+        level2 = (csm[b] - csm[a]) / max(cm[b] - cm[a], 1)
+        q = env2 < r2 * level2
+        if q and not inside:
+            starts[k] = i
+            inside = True
+        elif inside and not q:
+            stops[k] = i
+            k += 1
+            inside = False
+    if inside:
+        stops[k] = n
+        k += 1
+    return starts[:k], stops[:k]
+
+
+@njit(error_model="numpy")
 def _extend_back_nb(mask, b0, need, span):
     """Compiled :func:`_extend_back`."""
     lo = max(0, b0 - span)
@@ -1205,6 +1245,23 @@ def slow_rise_scores(x, onsets, offsets, s0v, fast, slow, back, span, out_n, pad
     return _slow_rise_np(x, np.asarray(onsets, int), np.asarray(offsets, int), np.asarray(s0v, float), list(fast),
                          list(slow), int(back), int(span), int(out_n), int(pad), int(min_pre), int(min_plateau),
                          int(order))
+
+
+def quiet_runs(cs2, csm, cm, ne, h, ratio):
+    """Runs where the centred ``ne``-sample RMS (from ``cs2``) is below ``ratio`` x the centred
+    ``2 h``-sample RMS of the unmasked samples (from ``csm``, ``cm``: cumulative sums with a leading 0
+    of the squared EMG outside the mask and of the unmasked count).
+
+    Returns
+    -------
+    starts, stops : ndarray of int
+        Sample indices (stop exclusive).
+    """
+    r2 = float(ratio) * float(ratio)
+    if _compiled(cs2) and np.asarray(csm).dtype == np.float64:
+        return _quiet_nb(np.ascontiguousarray(cs2), np.ascontiguousarray(csm), np.asarray(cm, np.int64), int(ne),
+                         int(h), r2)
+    return _quiet_np(cs2, csm, np.asarray(cm, np.int64), int(ne), int(h), r2)
 
 
 def silent_candidates(x2, cs2, mask, s, e, bstarts, bstops, *, search, after_w, jerk_gap, reference, extend, tonic_min,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels import silent_candidates
+from ._kernels import quiet_runs, silent_candidates
 from ._scan import energy_cumsum, runs
 from .params import PARAMS
 
@@ -149,17 +149,14 @@ def detect_silent_periods(
 
 def _quiet_runs(x, sfreq, cs2, mask, ratio):
     """Runs where the 10 ms RMS of ``x`` is below ``ratio`` x the 1 s RMS of ``x`` where ``mask``."""
-    n = x.size
-    i = np.arange(n)
     ne = max(1, int(round(ENVELOPE * sfreq)))
-    a, b = np.maximum(i - ne // 2, 0), np.minimum(i + ne - ne // 2, n)
-    env2 = (cs2[b] - cs2[a]) / (b - a)
     h = max(1, int(round(LEVEL * sfreq)) // 2)
-    a, b = np.maximum(i - h, 0), np.minimum(i + h, n)
-    csm = np.concatenate([[0.0], np.cumsum(np.square(x) * mask)])
-    cm = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
-    level2 = (csm[b] - csm[a]) / np.maximum(cm[b] - cm[a], 1)
-    return runs(env2 < ratio * ratio * level2)
+    if mask.all():
+        csm, cm = cs2, np.arange(x.size + 1)
+    else:
+        csm = np.concatenate([[0.0], np.cumsum(np.square(x) * mask)])
+        cm = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+    return quiet_runs(cs2, csm, cm, ne, h, ratio)
 
 
 def _join(s, e, gap):
