@@ -349,25 +349,46 @@ def _extend_fwd(mask, a0, need, span, n):
     return a0 + k + 1 if k < c.size else hi
 
 
-def _reference_np(cs2, mask, a0, b0, length, thr, rest):
-    """The stretches of ``length`` samples inside ``[a0, b0)`` free of ``mask``: (samples they cover,
-    whether a run of quiet ones (energy < ``thr``) spans at most ``rest`` samples, total span of the
-    longer runs)."""
+def _quiet_spans_np(cs2, mask, lo, hi, length, thr, a0, b0):
+    """Runs of unmasked ``length``-sample stretches with energy below ``thr`` starting in ``[lo, hi -
+    length]``, as (first, last) starts, of those whose span meets ``[a0, b0)``."""
+    t = np.arange(lo, hi - length + 1)
+    cm = np.concatenate([[0], np.cumsum(mask[lo:hi], dtype=np.int64)])
+    free = (cm[t - lo + length] - cm[t - lo]) == length
+    qs, qe = runs(free & ((cs2[t + length] - cs2[t]) < thr))
+    q0, q1 = lo + qs, lo + qe - 1
+    meet = (q1 + length > a0) & (q0 < b0)
+    return free, q0[meet], q1[meet]
+
+
+def _reference_np(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio):
+    """The surrounding EMG ``[a0, b0)`` of a silence of ``length`` samples, outside ``mask``.
+
+    Returns (samples covered by its unmasked stretches of ``length``, whether it holds a comparable
+    gap, the part of it in quiet runs longer than ``rest``). A comparable gap: a run of unmasked
+    ``length`` stretches quieter than ``thr`` (energy) spanning at most ``rest`` samples, or a run of
+    unmasked ``w`` windows quieter than ``thr_w`` spanning at most ``rest`` and over ``length /
+    gap_ratio`` samples. Longer quiet runs are rest, not gaps of the tonic EMG; runs are followed
+    into ``[lo, hi)`` (``rest`` samples beyond the reference) to measure them whole.
+    """
     if b0 - a0 < length:
         return 0, False, 0
-    cm = np.concatenate([[0], np.cumsum(mask[a0:b0], dtype=np.int64)])
-    t = np.arange(a0, b0 - length + 1)
-    free = (cm[t - a0 + length] - cm[t - a0]) == length
-    fs, fe = runs(free)
+    free, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, length, thr, a0, b0)
+    fs, fe = runs(free[a0 - lo:b0 - length - lo + 1])
     covered = int(np.sum(fe - 1 - fs + length))
-    quiet = free & ((cs2[t + length] - cs2[t]) < thr)
-    qs, qe = runs(quiet)
-    spans = (qe - 1 - qs) + length
-    return covered, bool(np.any(spans <= rest)), int(spans[spans > rest].sum())
+    spans = q1 - q0 + length
+    long_ = spans > rest
+    gap = bool(np.any(~long_))
+    rest_span = int(np.sum(np.minimum(q1 + length, b0)[long_] - np.maximum(q0, a0)[long_]))
+    if hi - lo >= w:
+        _, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, w, thr_w, a0, b0)
+        spans = q1 - q0 + w
+        gap |= bool(np.any((spans <= rest) & (spans * gap_ratio > length)))
+    return covered, gap, rest_span
 
 
 def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference, span, tonic_min, dmin, dmax, rest,
-               min_contrast):
+               min_contrast, w, gap_ratio):
     """NumPy reference of :func:`silent_candidates` (``mask`` is modified: silences found are masked)."""
     n = x2.size
     k2 = min_contrast * min_contrast
@@ -393,21 +414,20 @@ def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
             g = on_cp - jo
             if g == 0:
                 on = jo
-            else:  # the stretch after the jerk: part of the silence if quieter than the usual tonic stretch
+            else:  # the EMG after the jerk: its decay, part of the silence, unless above the tonic level
                 r0 = _extend_back(mask, jo, reference, span)
                 if jo - r0 >= g:
                     cm = np.concatenate([[0], np.cumsum(mask[r0:jo], dtype=np.int64)])
                     t = np.arange(r0, jo - g + 1)
-                    free = (cm[t - r0 + g] - cm[t - r0]) == g
-                    nq = int(np.sum(free & ((cs2[t + g] - cs2[t]) < (cs2[on_cp] - cs2[jo]))))
-                    nf = int(free.sum())
-                    if nf > 0 and 2 * nq < nf:
+                    energy = (cs2[t + g] - cs2[t])[(cm[t - r0 + g] - cm[t - r0]) == g]
+                    if energy.size and cs2[on_cp] - cs2[jo] <= np.cumsum(energy)[-1] / energy.size:
                         on = jo
         d = off - on
         if d < dmin or d > dmax:
             continue
         a0 = _extend_back(mask, on, reference, span)
-        covered, gap, rest_span = _reference_np(cs2, mask, a0, on, d, lim2 * d, rest)
+        covered, gap, rest_span = _reference_np(cs2, mask, a0, on, max(0, a0 - rest), on, d, lim2 * d, w, lim2 * w,
+                                                rest, gap_ratio)
         if gap or covered - rest_span < tonic_min:
             continue
         if (cs2[off + after_w] - cs2[off]) / after_w < lim2:
@@ -421,7 +441,8 @@ def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
     out = []
     for on, off, tonic, sil, lim2 in found:  # the EMG after must not show a comparable gap either
         b1 = _extend_fwd(mask, off, reference, span, n)
-        if not _reference_np(cs2, mask, off, b1, off - on, lim2 * (off - on), rest)[1]:
+        if not _reference_np(cs2, mask, off, b1, off, min(n, b1 + rest), off - on, lim2 * (off - on), w, lim2 * w,
+                              rest, gap_ratio)[1]:
             out.append((on, off, tonic, sil))
     if not out:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0)
@@ -920,42 +941,65 @@ def _extend_fwd_nb(mask, a0, need, span, n):
 
 
 @njit(error_model="numpy")
-def _reference_nb(cs2, mask, a0, b0, length, thr, rest):
+def _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio):
     """Compiled :func:`_reference_np`; stops at the first comparable gap (the rest is then not needed)."""
     if b0 - a0 < length:
         return 0, False, 0
     run_free = 0  # unmasked samples in [t, t + length)
-    for t in range(a0, a0 + length):
+    for t in range(lo, lo + length):
         run_free += mask[t]
     covered = 0
     rest_span = 0
-    f0 = -1  # first start of the current run of free stretches
+    f0 = -1  # first start of the current run of free stretches inside [a0, b0 - length]
     q0 = -1  # first start of the current run of quiet stretches
-    last_t = b0 - length
-    for t in range(a0, last_t + 1):
-        if t > a0:
+    last_t = hi - length
+    last_ref = b0 - length
+    for t in range(lo, last_t + 1):
+        if t > lo:
             run_free += mask[t + length - 1] - mask[t - 1]
         free = run_free == length
-        quiet = free and (cs2[t + length] - cs2[t]) < thr
-        if free and f0 < 0:
+        inside = free and a0 <= t <= last_ref
+        if inside and f0 < 0:
             f0 = t
-        if f0 >= 0 and (not free or t == last_t):
-            covered += ((t if free else t - 1) - f0) + length
+        if f0 >= 0 and (not inside or t == last_ref):
+            covered += ((t if inside else t - 1) - f0) + length
             f0 = -1
+        quiet = free and (cs2[t + length] - cs2[t]) < thr
         if quiet and q0 < 0:
             q0 = t
         if q0 >= 0 and (not quiet or t == last_t):
-            sp = ((t if quiet else t - 1) - q0) + length
-            if sp <= rest:
-                return covered, True, 0
-            rest_span += sp
+            q1 = t if quiet else t - 1
+            if q1 + length > a0 and q0 < b0:
+                sp = q1 - q0 + length
+                if sp <= rest:
+                    return covered, True, 0
+                rest_span += min(q1 + length, b0) - max(q0, a0)
+            q0 = -1
+    if hi - lo < w:
+        return covered, False, rest_span
+    run_free = 0
+    for t in range(lo, lo + w):
+        run_free += mask[t]
+    q0 = -1
+    last_t = hi - w
+    for t in range(lo, last_t + 1):
+        if t > lo:
+            run_free += mask[t + w - 1] - mask[t - 1]
+        quiet = run_free == w and (cs2[t + w] - cs2[t]) < thr_w
+        if quiet and q0 < 0:
+            q0 = t
+        if q0 >= 0 and (not quiet or t == last_t):
+            q1 = t if quiet else t - 1
+            sp = q1 - q0 + w
+            if q1 + w > a0 and q0 < b0 and sp <= rest and sp * gap_ratio > length:
+                return covered, True, rest_span
             q0 = -1
     return covered, False, rest_span
 
 
 @njit(error_model="numpy")
 def _silent_nb(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference, span, tonic_min, dmin, dmax, rest,
-               min_contrast):
+               min_contrast, w, gap_ratio):
     """Compiled :func:`_silent_np` (same arithmetic on ``cs2``, so the same decisions)."""
     n = x2.size
     m = s.size
@@ -1004,26 +1048,25 @@ def _silent_nb(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
             else:
                 r0 = _extend_back_nb(mask, jo, reference, span)
                 if jo - r0 >= g:
-                    gap_e = cs2[on_cp] - cs2[jo]
                     run_free = 0
                     for t in range(r0, r0 + g):
                         run_free += mask[t]
-                    nq = 0
+                    total = 0.0
                     nf = 0
                     for t in range(r0, jo - g + 1):
                         if t > r0:
                             run_free += mask[t + g - 1] - mask[t - 1]
                         if run_free == g:
                             nf += 1
-                            if (cs2[t + g] - cs2[t]) < gap_e:
-                                nq += 1
-                    if nf > 0 and 2 * nq < nf:
+                            total += cs2[t + g] - cs2[t]
+                    if nf > 0 and cs2[on_cp] - cs2[jo] <= total / nf:
                         on = jo
         d = off - on
         if d < dmin or d > dmax:
             continue
         a0 = _extend_back_nb(mask, on, reference, span)
-        covered, gap, rest_span = _reference_nb(cs2, mask, a0, on, d, lim2 * d, rest)
+        covered, gap, rest_span = _reference_nb(cs2, mask, a0, on, max(0, a0 - rest), on, d, lim2 * d, w, lim2 * w,
+                                                rest, gap_ratio)
         if gap or covered - rest_span < tonic_min:
             continue
         if (cs2[off + after_w] - cs2[off]) / after_w < lim2:
@@ -1048,7 +1091,8 @@ def _silent_nb(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
         on = on_o[i]
         off = off_o[i]
         b1 = _extend_fwd_nb(mask, off, reference, span, n)
-        keep[i] = not _reference_nb(cs2, mask, off, b1, off - on, lim_o[i] * (off - on), rest)[1]
+        keep[i] = not _reference_nb(cs2, mask, off, b1, off, min(n, b1 + rest), off - on, lim_o[i] * (off - on), w,
+                                    lim_o[i] * w, rest, gap_ratio)[1]
     return on_o[:cnt][keep], off_o[:cnt][keep], ton_o[:cnt][keep], sil_o[:cnt][keep]
 
 
@@ -1265,7 +1309,7 @@ def quiet_runs(cs2, csm, cm, ne, h, ratio):
 
 
 def silent_candidates(x2, cs2, mask, s, e, bstarts, bstops, *, search, after_w, jerk_gap, reference, extend, tonic_min,
-                      dmin, dmax, rest, min_contrast):
+                      dmin, dmax, rest, min_contrast, gap_window, gap_ratio):
     """Refine and test candidate silent periods (the loop of ``detect_silent_periods``).
 
     Parameters
@@ -1294,6 +1338,10 @@ def silent_candidates(x2, cs2, mask, s, e, bstarts, bstops, *, search, after_w, 
     min_contrast : float
         Required ratio of every same-length stretch of the reference (and of the EMG after) to the
         silent RMS.
+    gap_window : int
+        Window (samples) measuring the quiet gaps of the reference.
+    gap_ratio : float
+        A silence lasts more than this multiple of the longest gap of the reference as quiet as it.
 
     Returns
     -------
@@ -1304,7 +1352,7 @@ def silent_candidates(x2, cs2, mask, s, e, bstarts, bstops, *, search, after_w, 
     jstops = np.sort(np.asarray(bstops, np.int64))
     mask = np.array(mask, dtype=np.int8)  # a copy: found silences are masked in it
     args = (int(search), int(after_w), int(jerk_gap), int(reference), int(extend * reference), int(tonic_min),
-            float(dmin), float(dmax), int(rest), float(min_contrast))
+            float(dmin), float(dmax), int(rest), float(min_contrast), max(1, int(gap_window)), float(gap_ratio))
     if _compiled(x2):
         return _silent_nb(np.ascontiguousarray(x2), np.ascontiguousarray(cs2), mask, np.asarray(s, np.int64),
                           np.asarray(e, np.int64), jstops, *args)

@@ -59,6 +59,7 @@ def detect_silent_periods(
     tonic_window=_default("sp_tonic_window"),
     min_contrast=_default("sp_min_contrast"),
     reference=_default("sp_reference"),
+    gap_ratio=_default("sp_gap_ratio"),
     bursts=None,
     cs2=None,
 ):
@@ -144,7 +145,7 @@ def detect_silent_periods(
         jerk_gap=int(round(JERK_GAP * sfreq)), reference=max(1, int(round(reference * sfreq))),
         extend=EXTEND, tonic_min=tw_min, dmin=(1 - DURATION_TOL) * min_duration * sfreq,
         dmax=(1 + DURATION_TOL) * max_duration * sfreq, rest=int(round(max_duration * sfreq)),
-        min_contrast=float(min_contrast))
+        min_contrast=float(min_contrast), gap_window=max(1, int(round(ENVELOPE * sfreq))), gap_ratio=float(gap_ratio))
 
 
 def _quiet_runs(x, sfreq, cs2, mask, ratio):
