@@ -51,12 +51,13 @@ def methods_text(p, version):
     sp = (f"Silent periods were {_ms(p['sp_min_duration'])}-{_ms(p['sp_max_duration'])} drops of the {_ms(ENVELOPE)} "
           f"envelope below {p['sp_ratio']:g}x the {LEVEL:g} s RMS of the EMG outside the jerks, edges refined by "
           f"variance change points, opening at the offset of a jerk ending up to {_ms(JERK_GAP)} before when the EMG "
-          "in between was quieter "
-          "than the tonic EMG's median stretch; a drop was kept when no stretch of the same length in the "
+          "in between was not above the tonic level; a drop was kept when no stretch of the same length in the "
           f"{p['sp_reference']:g} s of EMG on either side (jerks, other silences and rest over "
           f"{_ms(p['sp_max_duration'])} left out; at least {_ms(p['sp_tonic_window'])} of tonic EMG before) nor the "
-          f"{_ms(AFTER)} after had an RMS below {p['sp_min_contrast']:g}x the silent RMS ({UGAWA1989}; {SH2005}; "
-          f"{PARAMS['sp_min_contrast'].ref}). " if p["silent_periods"] else "Silent periods were not sought. ")
+          f"{_ms(AFTER)} after had an RMS below {p['sp_min_contrast']:g}x the silent RMS, and it outlasted "
+          f"{p['sp_gap_ratio']:g}x the longest gap of that EMG as quiet as it ({_ms(ENVELOPE)} windows; the pauses "
+          f"between discharges of sparse tonic EMG) ({UGAWA1989}; {SH2005}; {PARAMS['sp_min_contrast'].ref}). "
+          if p["silent_periods"] else "Silent periods were not sought. ")
     acc = (f"Accelerometer jerks were transients of the jerk magnitude (0.5-30 Hz) above {p['acc_k_on']:g}x its quiet "
            f"RMS lasting at most {_ms(p['acc_max_duration'])}, linked to an EMG jerk up to "
            f"{_ms(p['acc_max_delay'])} before them. " if p["acc"] else "")

@@ -261,9 +261,9 @@ _LIST = [
        "the 100 ms after it) may have an RMS below this multiple of the silent RMS.",
        "6 dB under the tonic EMG's own quietest stretches: a lapse, not one of its usual gaps.",
        ref="Garvey et al. 2001, doi:10.1016/S1388-2457(00)00526-4", lo=1.0, group="silent"),
-    _p("sp_gap_ratio", 1.5, "x longest gap", "A silence must outlast this multiple of the longest gap of the surrounding "
-       "tonic EMG as quiet as it (10 ms windows).", "sparse tonic EMG pauses 50-100 ms between discharges, longer "
-       "when one is missed: a silence is a longer lapse.", lo=1.0, group="silent"),
+    _p("sp_gap_ratio", 1.5, "x longest gap", "A silence must outlast this multiple of the longest gap of the "
+       "surrounding tonic EMG as quiet as it (10 ms windows).", "sparse tonic EMG pauses 50-100 ms between "
+       "discharges at the baseline level: a silence is a longer lapse.", lo=1.0, group="silent"),
     _p("sp_reference", 1.0, "s", "Surrounding EMG (on each side, jerks and other silences left out) a silence "
        "is compared with.", "holds 5-15 discharges of a motor unit firing at 5-15 Hz, so its usual gaps.",
        lo=0.0, lo_open=True, group="silent"),

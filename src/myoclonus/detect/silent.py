@@ -11,9 +11,9 @@ cortical silent period after a motor evoked potential).
 A silence is judged against the tonic EMG around it, as the cortical silent period is judged
 against the variability of the pre-stimulus EMG (Garvey MA et al. 2001, Clin Neurophysiol,
 doi:10.1016/S1388-2457(00)00526-4): a quiet stretch is a silent period only when no stretch of the
-same length of the surrounding tonic EMG comes near it (:func:`detect_silent_periods`). Sparse tonic EMG (a few motor units
-firing at 5-15 Hz) has gaps of 50-100 ms between discharges; a quiet stretch no quieter or longer
-than those is not a silence, which is what this comparison says.
+same length of the surrounding tonic EMG comes near it and it outlasts the gaps that EMG shows
+anyway (:func:`detect_silent_periods`). Sparse tonic EMG (a few motor units firing at 5-15 Hz)
+pauses 50-100 ms between discharges, at the baseline level: a silence there must be longer.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def detect_silent_periods(
        level around the silence that follows it), joined across excursions under 15 ms. Their
        onset and offset are refined by a variance change point (tonic -> silence -> activity).
     2. **Post-jerk silence**: when a jerk ends within 50 ms before a candidate and the EMG in
-       between is quieter than the tonic EMG usually is (below the median of same-length
+       between (the jerk's decay) is not above the tonic level (mean energy of same-length
        stretches of the reference), the silence starts at the jerk's offset, as the cortical
        silent period is measured from the end of the motor evoked potential (one of its usual
        onset markers; van Kuijk AA et al. 2014, J Neuroeng Rehabil 11:1,
@@ -81,12 +81,16 @@ def detect_silent_periods(
        and after it (jerks and the silences already found left out; stretched up to 2x to hold
        that much) no stretch of the same length has an RMS below ``min_contrast`` x the silent
        RMS (Garvey et al. 2001 judge the cortical silent period against the variability of the
-       pre-stimulus EMG; here the comparison is with the tonic EMG's own quietest stretches, so a
-       gap that sparse tonic EMG shows anyway is not a silence). Quiet stretches longer than
-       ``max_duration`` in the reference are rest, not tonic activity: they do not count, and the
+       pre-stimulus EMG; here the comparison is with the tonic EMG's own quietest stretches), and
+       it outlasts ``gap_ratio`` x the longest gap of the reference as quiet as it (runs of 10 ms
+       windows below ``min_contrast`` x the silent RMS): sparse tonic EMG (a few motor units at
+       5-15 Hz) pauses 50-100 ms between discharges, at the baseline level, and the longest of those
+       pauses in any stretch would otherwise pass. Quiet runs longer than ``max_duration`` (followed
+       beyond the reference to their end) are rest, not tonic activity: they do not count, and the
        EMG before must still hold ``tonic_window`` seconds of tonic activity. Tonic activity must
-       resume within 100 ms after it (RMS >= ``min_contrast`` x the silent RMS). Candidates are
-       taken in time order, so a silence found masks itself out of the references of the next.
+       resume within 100 ms after the silence (RMS >= ``min_contrast`` x the silent RMS).
+       Candidates are taken in time order, so a silence found masks itself out of the references
+       of the next.
 
     Parameters
     ----------
@@ -105,6 +109,8 @@ def detect_silent_periods(
         of the 100 ms after) to the silent RMS.
     reference : float
         Seconds of surrounding EMG on each side to compare a silence with.
+    gap_ratio : float
+        A silence outlasts this multiple of the longest gap of that EMG as quiet as it.
     bursts : tuple of (starts, stops) | None
         Positive bursts (jerks) already detected (samples, sorted, not overlapping): they are left
         out of the tonic level and of the references, and may open a post-jerk silence.
