@@ -176,6 +176,16 @@ def test_silent_periods_agree(monkeypatch, seed):
                dict(tonic_window=2.0), dict(reference=0.02))
     for kw in options:
         _assert_same(*_both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=(s, e), **kw)))
+    # silences 0.6 s after the tonic EMG starts and before it stops: quiet runs cut by the reference
+    # edge are followed beyond it (rest, not a gap)
+    rng = np.random.default_rng(seed)
+    y = rng.standard_normal(int(9 * SF))
+    y[int(2 * SF):int(7 * SF)] *= 5.0
+    for o, d in ((2.6, 0.12), (6.3, 0.1)):
+        y[int(o * SF):int((o + d) * SF)] /= 5.0
+    ref, got = _both(monkeypatch, lambda: detect_silent_periods(y, SF))
+    assert len(ref[0]) == 2
+    _assert_same(ref, got)
     # jerks followed by silences: the post-jerk onset rule, with and without a tail between them
     xj, js, je = _post_jerk(seed)
     ref, got = _both(monkeypatch, lambda: detect_silent_periods(xj, SF, bursts=(js, je)))

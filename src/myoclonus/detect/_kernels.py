@@ -349,42 +349,63 @@ def _extend_fwd(mask, a0, need, span, n):
     return a0 + k + 1 if k < c.size else hi
 
 
-def _quiet_spans_np(cs2, mask, lo, hi, length, thr, a0, b0):
-    """Runs of unmasked ``length``-sample stretches with energy below ``thr`` starting in ``[lo, hi -
-    length]``, as (first, last) starts, of those whose span meets ``[a0, b0)``."""
+def _quiet_spans_np(cs2, mask, lo, hi, length, thr):
+    """Unmasked ``length``-sample stretches starting in ``[lo, hi - length]``: (free flags, first and
+    last starts of the runs of those with energy below ``thr``)."""
     t = np.arange(lo, hi - length + 1)
     cm = np.concatenate([[0], np.cumsum(mask[lo:hi], dtype=np.int64)])
     free = (cm[t - lo + length] - cm[t - lo]) == length
     qs, qe = runs(free & ((cs2[t + length] - cs2[t]) < thr))
-    q0, q1 = lo + qs, lo + qe - 1
-    meet = (q1 + length > a0) & (q0 < b0)
-    return free, q0[meet], q1[meet]
+    return free, lo + qs, lo + qe - 1
 
 
-def _reference_np(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio):
-    """The surrounding EMG ``[a0, b0)`` of a silence of ``length`` samples, outside ``mask``.
+def _reference_np(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio, ext_lo, ext_hi):
+    """The surrounding EMG ``[a0, b0)`` of a silence of ``length`` samples, outside ``mask``, its
+    quiet runs followed into ``[lo, hi)``.
 
     Returns (samples covered by its unmasked stretches of ``length``, whether it holds a comparable
-    gap, the part of it in quiet runs longer than ``rest``). A comparable gap: a run of unmasked
-    ``length`` stretches quieter than ``thr`` (energy) spanning at most ``rest`` samples, or a run of
-    unmasked ``w`` windows quieter than ``thr_w`` spanning at most ``rest`` and over ``length /
-    gap_ratio`` samples. Longer quiet runs are rest, not gaps of the tonic EMG; runs are followed
-    into ``[lo, hi)`` (``rest`` samples beyond the reference) to measure them whole.
+    gap, the part of it in quiet runs longer than ``rest``, whether a quiet run reaches ``lo`` (with
+    ``ext_lo``) or ``hi`` (with ``ext_hi``): it is then to be measured again with the reference
+    widened, as it may be rest). A comparable gap: a run of unmasked ``length`` stretches quieter than ``thr``
+    (energy) spanning at most ``rest`` samples, or a run of unmasked ``w`` windows quieter than
+    ``thr_w`` spanning at most ``rest`` and over ``length / gap_ratio`` samples. Longer quiet runs
+    are rest, not gaps of the tonic EMG.
     """
     if b0 - a0 < length:
-        return 0, False, 0
-    free, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, length, thr, a0, b0)
+        return 0, False, 0, False
+    free, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, length, thr)
     fs, fe = runs(free[a0 - lo:b0 - length - lo + 1])
     covered = int(np.sum(fe - 1 - fs + length))
+    meet = (q1 + length > a0) & (q0 < b0)
+    q0, q1 = q0[meet], q1[meet]
     spans = q1 - q0 + length
+    cut = ((q0 == lo) & ext_lo) | ((q1 == hi - length) & ext_hi)
     long_ = spans > rest
+    if np.any(cut & ~long_):
+        return covered, False, 0, True
     gap = bool(np.any(~long_))
     rest_span = int(np.sum(np.minimum(q1 + length, b0)[long_] - np.maximum(q0, a0)[long_]))
     if hi - lo >= w:
-        _, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, w, thr_w, a0, b0)
+        _, q0, q1 = _quiet_spans_np(cs2, mask, lo, hi, w, thr_w)
+        meet = (q1 + w > a0) & (q0 < b0)
+        q0, q1 = q0[meet], q1[meet]
         spans = q1 - q0 + w
+        cut = ((q0 == lo) & ext_lo) | ((q1 == hi - w) & ext_hi)
+        if np.any(cut & (spans <= rest)):
+            return covered, False, 0, True
         gap |= bool(np.any((spans <= rest) & (spans * gap_ratio > length)))
-    return covered, gap, rest_span
+    return covered, gap, rest_span, False
+
+
+def _reference(ref, cs2, mask, a0, b0, side, length, thr, w, thr_w, rest, gap_ratio):
+    """``ref`` (:func:`_reference_np` or its compiled twin) over ``[a0, b0)``, widened by ``rest``
+    samples on the outer ``side`` (-1: before, +1: after) when a quiet run reaches its edge."""
+    out = ref(cs2, mask, a0, b0, a0, b0, length, thr, w, thr_w, rest, gap_ratio, side < 0 and a0 > 0,
+              side > 0 and b0 < mask.size)
+    if out[3]:
+        lo, hi = (max(0, a0 - rest), b0) if side < 0 else (a0, min(mask.size, b0 + rest))
+        out = ref(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio, False, False)
+    return out[:3]
 
 
 def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference, span, tonic_min, dmin, dmax, rest,
@@ -426,11 +447,11 @@ def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
         if d < dmin or d > dmax:
             continue
         a0 = _extend_back(mask, on, reference, span)
-        covered, gap, rest_span = _reference_np(cs2, mask, a0, on, max(0, a0 - rest), on, d, lim2 * d, w, lim2 * w,
-                                                rest, gap_ratio)
-        if gap or covered - rest_span < tonic_min:
-            continue
         if (cs2[off + after_w] - cs2[off]) / after_w < lim2:
+            continue
+        covered, gap, rest_span = _reference(_reference_np, cs2, mask, a0, on, -1, d, lim2 * d, w, lim2 * w, rest,
+                                             gap_ratio)
+        if gap or covered - rest_span < tonic_min:
             continue
         m = mask[a0:on]
         cnt = int(m.sum())
@@ -441,8 +462,8 @@ def _silent_np(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
     out = []
     for on, off, tonic, sil, lim2 in found:  # the EMG after must not show a comparable gap either
         b1 = _extend_fwd(mask, off, reference, span, n)
-        if not _reference_np(cs2, mask, off, b1, off, min(n, b1 + rest), off - on, lim2 * (off - on), w, lim2 * w,
-                              rest, gap_ratio)[1]:
+        if not _reference(_reference_np, cs2, mask, off, b1, 1, off - on, lim2 * (off - on), w, lim2 * w, rest,
+                          gap_ratio)[1]:
             out.append((on, off, tonic, sil))
     if not out:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0)
@@ -941,10 +962,10 @@ def _extend_fwd_nb(mask, a0, need, span, n):
 
 
 @njit(error_model="numpy")
-def _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio):
+def _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio, ext_lo, ext_hi):
     """Compiled :func:`_reference_np`; stops at the first comparable gap (the rest is then not needed)."""
     if b0 - a0 < length:
-        return 0, False, 0
+        return 0, False, 0, False
     run_free = 0  # unmasked samples in [t, t + length)
     for t in range(lo, lo + length):
         run_free += mask[t]
@@ -972,11 +993,14 @@ def _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ra
             if q1 + length > a0 and q0 < b0:
                 sp = q1 - q0 + length
                 if sp <= rest:
-                    return covered, True, 0
-                rest_span += min(q1 + length, b0) - max(q0, a0)
+                    if (q0 == lo and ext_lo) or (q1 == last_t and ext_hi):
+                        return covered, False, 0, True
+                    return covered, True, 0, False  # a comparable gap: the decision is made
+                else:
+                    rest_span += min(q1 + length, b0) - max(q0, a0)
             q0 = -1
     if hi - lo < w:
-        return covered, False, rest_span
+        return covered, False, rest_span, False
     run_free = 0
     for t in range(lo, lo + w):
         run_free += mask[t]
@@ -991,10 +1015,28 @@ def _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ra
         if q0 >= 0 and (not quiet or t == last_t):
             q1 = t if quiet else t - 1
             sp = q1 - q0 + w
-            if q1 + w > a0 and q0 < b0 and sp <= rest and sp * gap_ratio > length:
-                return covered, True, rest_span
+            if q1 + w > a0 and q0 < b0 and sp <= rest:
+                if (q0 == lo and ext_lo) or (q1 == last_t and ext_hi):
+                    return covered, False, 0, True
+                if sp * gap_ratio > length:
+                    return covered, True, rest_span, False
             q0 = -1
-    return covered, False, rest_span
+    return covered, False, rest_span, False
+
+
+@njit(error_model="numpy")
+def _reference2_nb(cs2, mask, a0, b0, side, length, thr, w, thr_w, rest, gap_ratio):
+    """Compiled :func:`_reference` with :func:`_reference_nb`."""
+    covered, gap, rest_span, cut = _reference_nb(cs2, mask, a0, b0, a0, b0, length, thr, w, thr_w, rest, gap_ratio,
+                                                 side < 0 and a0 > 0, side > 0 and b0 < mask.size)
+    if cut:
+        if side < 0:
+            lo, hi = max(0, a0 - rest), b0
+        else:
+            lo, hi = a0, min(mask.size, b0 + rest)
+        covered, gap, rest_span, cut = _reference_nb(cs2, mask, a0, b0, lo, hi, length, thr, w, thr_w, rest, gap_ratio,
+                                                     False, False)
+    return covered, gap, rest_span
 
 
 @njit(error_model="numpy")
@@ -1065,11 +1107,10 @@ def _silent_nb(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
         if d < dmin or d > dmax:
             continue
         a0 = _extend_back_nb(mask, on, reference, span)
-        covered, gap, rest_span = _reference_nb(cs2, mask, a0, on, max(0, a0 - rest), on, d, lim2 * d, w, lim2 * w,
-                                                rest, gap_ratio)
-        if gap or covered - rest_span < tonic_min:
-            continue
         if (cs2[off + after_w] - cs2[off]) / after_w < lim2:
+            continue
+        covered, gap, rest_span = _reference2_nb(cs2, mask, a0, on, -1, d, lim2 * d, w, lim2 * w, rest, gap_ratio)
+        if gap or covered - rest_span < tonic_min:
             continue
         et = 0.0
         nt = 0
@@ -1091,8 +1132,8 @@ def _silent_nb(x2, cs2, mask, s, e, jstops, search, after_w, jerk_gap, reference
         on = on_o[i]
         off = off_o[i]
         b1 = _extend_fwd_nb(mask, off, reference, span, n)
-        keep[i] = not _reference_nb(cs2, mask, off, b1, off, min(n, b1 + rest), off - on, lim_o[i] * (off - on), w,
-                                    lim_o[i] * w, rest, gap_ratio)[1]
+        keep[i] = not _reference2_nb(cs2, mask, off, b1, 1, off - on, lim_o[i] * (off - on), w, lim_o[i] * w, rest,
+                                     gap_ratio)[1]
     return on_o[:cnt][keep], off_o[:cnt][keep], ton_o[:cnt][keep], sil_o[:cnt][keep]
 
 
