@@ -322,9 +322,11 @@ def _var_change(y2):
     return int(ks[np.argmax(ll)])
 
 
-def _quiet_np(cs2, csm, cm, ne, h, r2):
+def _quiet_np(x2, cs2, mask, ne, h, r2):
     """NumPy reference of :func:`quiet_runs`."""
-    n = cs2.size - 1
+    n = x2.size
+    csm = np.concatenate([[0.0], np.cumsum(x2 * mask)])
+    cm = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
     i = np.arange(n)
     a, b = np.maximum(i - ne // 2, 0), np.minimum(i + ne - ne // 2, n)
     env2 = (cs2[b] - cs2[a]) / (b - a)
@@ -909,9 +911,16 @@ def _var_change_nb(x2, lo, hi):
 
 
 @njit(error_model="numpy")
-def _quiet_nb(cs2, csm, cm, ne, h, r2):
-    """Compiled :func:`_quiet_np` (one pass, the same arithmetic per sample)."""
-    n = cs2.size - 1
+def _quiet_nb(x2, cs2, mask, ne, h, r2):
+    """Compiled :func:`_quiet_np` (the same sums, in the same order)."""
+    n = x2.size
+    csm = np.empty(n + 1)
+    cm = np.empty(n + 1, np.int64)
+    csm[0] = 0.0
+    cm[0] = 0
+    for i in range(n):
+        csm[i + 1] = csm[i] + x2[i] * mask[i]
+        cm[i + 1] = cm[i] + mask[i]
     starts = np.empty(n // 2 + 1, np.int64)
     stops = np.empty(n // 2 + 1, np.int64)
     k = 0
@@ -1332,10 +1341,21 @@ def slow_rise_scores(x, onsets, offsets, s0v, fast, slow, back, span, out_n, pad
                          int(order))
 
 
-def quiet_runs(cs2, csm, cm, ne, h, ratio):
-    """Runs where the centred ``ne``-sample RMS (from ``cs2``) is below ``ratio`` x the centred
-    ``2 h``-sample RMS of the unmasked samples (from ``csm``, ``cm``: cumulative sums with a leading 0
-    of the squared EMG outside the mask and of the unmasked count).
+def quiet_runs(x2, cs2, mask, ne, h, ratio):
+    """Runs where the centred ``ne``-sample RMS is below ``ratio`` x the centred ``2 h``-sample RMS of
+    the samples where ``mask`` is 1.
+
+    Parameters
+    ----------
+    x2 : ndarray, shape (n_times,)
+        Squared EMG.
+    cs2 : ndarray, shape (n_times + 1,)
+        Cumulative sum of ``x2`` with a leading 0.
+    mask : ndarray of int8, shape (n_times,)
+        1 where a sample counts in the longer RMS.
+    ne, h : int
+        Envelope window and half the level window (samples).
+    ratio : float
 
     Returns
     -------
@@ -1343,10 +1363,11 @@ def quiet_runs(cs2, csm, cm, ne, h, ratio):
         Sample indices (stop exclusive).
     """
     r2 = float(ratio) * float(ratio)
-    if _compiled(cs2) and np.asarray(csm).dtype == np.float64:
-        return _quiet_nb(np.ascontiguousarray(cs2), np.ascontiguousarray(csm), np.asarray(cm, np.int64), int(ne),
+    mask = np.asarray(mask, np.int8)
+    if _compiled(x2):
+        return _quiet_nb(np.ascontiguousarray(x2), np.ascontiguousarray(cs2), np.ascontiguousarray(mask), int(ne),
                          int(h), r2)
-    return _quiet_np(cs2, csm, np.asarray(cm, np.int64), int(ne), int(h), r2)
+    return _quiet_np(x2, cs2, mask, int(ne), int(h), r2)
 
 
 def silent_candidates(x2, cs2, mask, s, e, bstarts, bstops, *, search, after_w, jerk_gap, reference, extend, tonic_min,

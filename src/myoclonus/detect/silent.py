@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernels import quiet_runs, silent_candidates
-from ._scan import energy_cumsum, runs
+from ._scan import energy_cumsum
 from .params import PARAMS
 
 __all__ = ["detect_silent_periods"]
@@ -139,31 +139,22 @@ def detect_silent_periods(
     mask = np.ones(n, np.int8)  # 1: EMG that may count as tonic activity
     for a, b in zip(bs, be):
         mask[max(a, 0):max(b, 0)] = 0
-    s, e = _quiet_runs(x, sfreq, cs2, mask, ratio)
+    x2 = np.square(x)
+    # the 10 ms RMS below ratio x the 1 s RMS outside the jerks
+    s, e = quiet_runs(x2, cs2, mask, max(1, int(round(ENVELOPE * sfreq))), max(1, int(round(LEVEL * sfreq)) // 2),
+                      ratio)
     s, e = _join(s, e, int(round(JOIN * sfreq)))
     keep = (e - s) >= 0.5 * min_duration * sfreq
     s, e = s[keep], e[keep]
     if len(s) == 0:
         return empty
     return silent_candidates(
-        np.square(x), cs2, mask, s, e, bs, be,
+        x2, cs2, mask, s, e, bs, be,
         search=int(round(SEARCH * sfreq)), after_w=max(1, int(round(AFTER * sfreq))),
         jerk_gap=int(round(JERK_GAP * sfreq)), reference=max(1, int(round(reference * sfreq))),
         extend=EXTEND, tonic_min=tw_min, dmin=(1 - DURATION_TOL) * min_duration * sfreq,
         dmax=(1 + DURATION_TOL) * max_duration * sfreq, rest=int(round(max_duration * sfreq)),
         min_contrast=float(min_contrast), gap_window=max(1, int(round(ENVELOPE * sfreq))), gap_ratio=float(gap_ratio))
-
-
-def _quiet_runs(x, sfreq, cs2, mask, ratio):
-    """Runs where the 10 ms RMS of ``x`` is below ``ratio`` x the 1 s RMS of ``x`` where ``mask``."""
-    ne = max(1, int(round(ENVELOPE * sfreq)))
-    h = max(1, int(round(LEVEL * sfreq)) // 2)
-    if mask.all():
-        csm, cm = cs2, np.arange(x.size + 1)
-    else:
-        csm = np.concatenate([[0.0], np.cumsum(np.square(x) * mask)])
-        cm = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
-    return quiet_runs(cs2, csm, cm, ne, h, ratio)
 
 
 def _join(s, e, gap):
