@@ -148,6 +148,23 @@ def test_slow_rise_glr_agree(monkeypatch, seed):
     _assert_same(ref, got)
 
 
+def _post_jerk(seed, n=80_000):
+    """Tonic white EMG with jerks, each followed by a silence: right after it, or after a decaying tail."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n) * 5.0
+    starts, stops = [], []
+    for k, t in enumerate(range(6000, n - 6000, 7000)):
+        d = int(rng.integers(20, 80))
+        x[t:t + d] += rng.standard_normal(d) * 60.0
+        tail = 0 if k % 2 else int(rng.integers(5, 60))
+        x[t + d:t + d + tail] *= np.linspace(1.0, 0.1, tail) if tail else 1.0
+        quiet = int(rng.integers(110, 600))
+        x[t + d + tail:t + d + tail + quiet] *= 0.1
+        starts.append(t)
+        stops.append(t + d)
+    return x, np.array(starts), np.array(stops)
+
+
 @pytest.mark.parametrize("seed", CASES)
 def test_silent_periods_agree(monkeypatch, seed):
     x, s, e, _, _ = _bursty(seed)
@@ -155,11 +172,40 @@ def test_silent_periods_agree(monkeypatch, seed):
         ref, got = _both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=bursts))
         assert len(ref[0]) > 0
         _assert_same(ref, got)
-    # a tonic window shorter than its 50 ms sub-windows has none: the NumPy reference raises either way
-    for mode in ("0", "1"):
-        monkeypatch.setenv("MYOCLONUS_NUMBA", mode)
-        with pytest.raises(ValueError, match="zero-size"):
-            detect_silent_periods(x, SF, tonic_window=0.04, min_contrast=0.0)
+    options = (dict(min_contrast=1.0, reference=0.3, tonic_window=0.1), dict(max_duration=0.2, ratio=0.3),
+               dict(tonic_window=2.0), dict(reference=0.02))
+    for kw in options:
+        _assert_same(*_both(monkeypatch, lambda: detect_silent_periods(x, SF, bursts=(s, e), **kw)))
+    # silences 0.6 s after the tonic EMG starts and before it stops: quiet runs cut by the reference
+    # edge are followed beyond it (rest, not a gap)
+    rng = np.random.default_rng(seed)
+    y = rng.standard_normal(int(9 * SF))
+    y[int(2 * SF):int(7 * SF)] *= 5.0
+    for o, d in ((2.6, 0.12), (6.3, 0.1)):
+        y[int(o * SF):int((o + d) * SF)] /= 5.0
+    ref, got = _both(monkeypatch, lambda: detect_silent_periods(y, SF))
+    assert len(ref[0]) == 2
+    _assert_same(ref, got)
+    # jerks followed by silences: the post-jerk onset rule, with and without a tail between them
+    xj, js, je = _post_jerk(seed)
+    ref, got = _both(monkeypatch, lambda: detect_silent_periods(xj, SF, bursts=(js, je)))
+    assert np.isin(ref[0], je).sum() >= 3
+    _assert_same(ref, got)
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_quiet_runs_agree(monkeypatch, seed):
+    """The candidate runs of the silent periods (envelope under the jerk-free local level)."""
+    x, s, e, _, _ = _bursty(seed)
+    mask = np.ones(x.size, np.int8)
+    for a, b in zip(s, e):
+        mask[a:b] = 0
+    x2 = x * x
+    cs2 = np.r_[0.0, np.cumsum(x2)]
+    for ne, h, ratio in ((20, 1024, 0.45), (1, 3, 0.9), (7, 50_000, 0.2)):
+        ref, got = _both(monkeypatch, lambda: _kernels.quiet_runs(x2, cs2, mask, ne, h, ratio))
+        assert len(ref[0]) > 0
+        _assert_same(ref, got)
 
 
 def test_exact_ties_first_maximum(monkeypatch):
@@ -219,7 +265,7 @@ def test_dispatch_at_call_time(monkeypatch):
         raise AssertionError("wrong path")
 
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
-    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np"):
+    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np", "_quiet_np"):
         monkeypatch.setattr(_kernels, name, boom)
     refine_onsets(x, SF, s, pk, fl)
     fit_ramps(x, SF, s, e, fl)
@@ -227,7 +273,7 @@ def test_dispatch_at_call_time(monkeypatch):
     detect_silent_periods(x, SF)
     monkeypatch.undo()
 
-    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb"):
+    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb", "_quiet_nb"):
         monkeypatch.setattr(_kernels, name, boom)
     monkeypatch.setattr(mnumba, "HAVE_NUMBA", False)
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")

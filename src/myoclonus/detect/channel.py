@@ -228,6 +228,7 @@ def detect_channel(raw, sfreq, *, params=None, qrs=None, log=None, stats=None, c
         jerk = kinds == "jerk"
         sp = detect_silent_periods(filt, sfreq, min_duration=p.sp_min_duration, max_duration=p.sp_max_duration,
                                    ratio=p.sp_ratio, tonic_window=p.sp_tonic_window, min_contrast=p.sp_min_contrast,
+                                   reference=p.sp_reference, gap_ratio=p.sp_gap_ratio,
                                    bursts=(np.asarray(on, int)[jerk], np.asarray(off, int)[jerk]), cs2=cs2)
         if len(xs) and len(sp[0]):
             bad = overlaps(sp[0], sp[1], xs, xe)

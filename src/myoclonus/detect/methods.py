@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .params import DELUCA2010, LI2007, MAK2010, PARAMS, PT1985, SH2005, STAUDE2001, UGAWA1989, WIDMANN2015
+from .silent import AFTER, ENVELOPE, JERK_GAP, LEVEL
 
 __all__ = ["methods_text"]
 
@@ -52,10 +53,16 @@ def methods_text(p, version):
                "of that length differ only by their rise on one channel)." if p.get("rise_evidence") is not None else "")
     rise = (f", and bursts of at least {_ms(p['slow_rise_min_duration'])} taking over {_ms(p['max_rise'])} to reach "
             "half their plateau" if p["max_rise"] is not None else "")
-    sp = (f"Silent periods were {_ms(p['sp_min_duration'])}-{_ms(p['sp_max_duration'])} drops of the 10 ms envelope "
-          f"below {p['sp_ratio']:g}x the 1 s local RMS, preceded by {_ms(p['sp_tonic_window'])} of continuous tonic "
-          f"activity and followed by resumed activity, each at least {p['sp_min_contrast']:g}x the silent RMS "
-          f"({UGAWA1989}; {SH2005}). " if p["silent_periods"] else "Silent periods were not sought. ")
+    sp = (f"Silent periods were {_ms(p['sp_min_duration'])}-{_ms(p['sp_max_duration'])} drops of the {_ms(ENVELOPE)} "
+          f"envelope below {p['sp_ratio']:g}x the {LEVEL:g} s RMS of the EMG outside the jerks, edges refined by "
+          f"variance change points, opening at the offset of a jerk ending up to {_ms(JERK_GAP)} before when the EMG "
+          "in between was not above the tonic level; a drop was kept when no stretch of the same length in the "
+          f"{p['sp_reference']:g} s of EMG on either side (jerks, other silences and rest over "
+          f"{_ms(p['sp_max_duration'])} left out; at least {_ms(p['sp_tonic_window'])} of tonic EMG before) nor the "
+          f"{_ms(AFTER)} after had an RMS below {p['sp_min_contrast']:g}x the silent RMS, and it outlasted "
+          f"{p['sp_gap_ratio']:g}x the longest gap of that EMG as quiet as it ({_ms(ENVELOPE)} windows; the pauses "
+          f"between discharges of sparse tonic EMG) ({UGAWA1989}; {SH2005}; {PARAMS['sp_min_contrast'].ref}). "
+          if p["silent_periods"] else "Silent periods were not sought. ")
     acc = (f"Accelerometer jerks were transients of the jerk magnitude (0.5-30 Hz) above {p['acc_k_on']:g}x its quiet "
            f"RMS (ending below {p['acc_k_off']:g}x, merged across gaps under {_ms(p['acc_merge_gap'])}) lasting at "
            f"most {_ms(p['acc_max_duration'])}, linked to an EMG jerk up to "

@@ -256,14 +256,22 @@ _LIST = [
        lo=0.0, lo_open=True, group="silent"),
     _p("sp_max_duration", 0.500, "s", "Longest silent period.", "longer pauses are relaxation, not a myoclonic lapse.",
        ref=SH2005, lo=0.0, lo_open=True, group="silent"),
-    _p("sp_ratio", 0.45, "x local RMS", "The 10 ms envelope must drop below this multiple of the 1 s local RMS to "
-       "start a candidate silence.", "7 dB below the local level.", lo=0.0, hi=1.0, lo_open=True, hi_open=True,
-       group="silent"),
-    _p("sp_tonic_window", 0.40, "s", "Tonic activity is required throughout this window before a silence.",
-       "a silent period is only defined where there is tonic activity to interrupt.", ref=SH2005, lo=0.0,
-       lo_open=True, group="silent"),
-    _p("sp_min_contrast", 2.0, "x silent RMS", "The tonic level before (every 50 ms) and the activity after must "
-       "exceed the silence by this factor.", "6 dB: a lapse, not a fluctuation.", lo=1.0, group="silent"),
+    _p("sp_ratio", 0.45, "x local RMS", "A candidate silence starts where the 10 ms envelope drops below this multiple "
+       "of the 1 s RMS of the EMG outside the jerks.", "7 dB below the local level; the contrast test decides.",
+       lo=0.0, hi=1.0, lo_open=True, hi_open=True, group="silent"),
+    _p("sp_tonic_window", 0.40, "s", "Tonic EMG (outside jerks, silences and rest) required in the reference "
+       "before a silence.", "a silent period is only defined where there is tonic activity to interrupt.",
+       ref=SH2005, lo=0.0, lo_open=True, group="silent"),
+    _p("sp_min_contrast", 2.0, "x silent RMS", "No stretch of the surrounding tonic EMG as long as the silence (nor "
+       "the 100 ms after it) may have an RMS below this multiple of the silent RMS.",
+       "6 dB under the tonic EMG's own quietest stretches: a lapse, not one of its usual gaps.",
+       ref="Garvey et al. 2001, doi:10.1016/S1388-2457(00)00526-4", lo=1.0, group="silent"),
+    _p("sp_gap_ratio", 1.5, "x longest gap", "A silence must outlast this multiple of the longest gap of the "
+       "surrounding tonic EMG as quiet as it (10 ms windows).", "sparse tonic EMG pauses 50-100 ms between "
+       "discharges at the baseline level: a silence is a longer lapse.", lo=1.0, group="silent"),
+    _p("sp_reference", 1.0, "s", "Surrounding EMG (on each side, jerks and other silences left out) a silence "
+       "is compared with.", "holds 5-15 discharges of a motor unit firing at 5-15 Hz, so its usual gaps.",
+       lo=0.0, lo_open=True, group="silent"),
     # ---------------------------------------------------------------- accelerometers
     _p("acc", True, "", "Detect accelerometer jerks on the acc channels of a Recording.",
        "a jerk moves the limb abruptly.", ref=FLASH1985, kind="bool", group="acc"),
