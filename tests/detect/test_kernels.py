@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import myoclonus._numba as mnumba
-from myoclonus.detect import _kernels
+from myoclonus.detect import _kernels, _ramp_kernels, _rise_kernels, _silent_kernels
 from myoclonus.detect.bursts import (
     DECAY_GRID,
     ar_whiten,
@@ -203,7 +203,7 @@ def test_quiet_runs_agree(monkeypatch, seed):
     x2 = x * x
     cs2 = np.r_[0.0, np.cumsum(x2)]
     for ne, h, ratio in ((20, 1024, 0.45), (1, 3, 0.9), (7, 50_000, 0.2)):
-        ref, got = _both(monkeypatch, lambda: _kernels.quiet_runs(x2, cs2, mask, ne, h, ratio))
+        ref, got = _both(monkeypatch, lambda: _silent_kernels.quiet_runs(x2, cs2, mask, ne, h, ratio))
         assert len(ref[0]) > 0
         _assert_same(ref, got)
 
@@ -265,16 +265,18 @@ def test_dispatch_at_call_time(monkeypatch):
         raise AssertionError("wrong path")
 
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
-    for name in ("_refine_edges_np", "_ramp_fits_np", "_slow_rise_np", "_silent_np", "_quiet_np"):
-        monkeypatch.setattr(_kernels, name, boom)
+    for mod, name in ((_kernels, "_refine_edges_np"), (_ramp_kernels, "_ramp_fits_np"), (_rise_kernels, "_slow_rise_np"),
+                      (_silent_kernels, "_silent_np"), (_silent_kernels, "_quiet_np")):
+        monkeypatch.setattr(mod, name, boom)
     refine_onsets(x, SF, s, pk, fl)
     fit_ramps(x, SF, s, e, fl)
     slow_rise_glr(x, SF, s, e, fl)
     detect_silent_periods(x, SF)
     monkeypatch.undo()
 
-    for name in ("_refine_edges_nb", "_ramp_fits_nb", "_slow_rise_nb", "_silent_nb", "_quiet_nb"):
-        monkeypatch.setattr(_kernels, name, boom)
+    for mod, name in ((_kernels, "_refine_edges_nb"), (_ramp_kernels, "_ramp_fits_nb"), (_rise_kernels, "_slow_rise_nb"),
+                      (_silent_kernels, "_silent_nb"), (_silent_kernels, "_quiet_nb")):
+        monkeypatch.setattr(mod, name, boom)
     monkeypatch.setattr(mnumba, "HAVE_NUMBA", False)
     monkeypatch.setenv("MYOCLONUS_NUMBA", "1")
     assert not mnumba.use_numba()
@@ -420,7 +422,7 @@ def test_slow_rise_glr_separates_rises(monkeypatch):
 
 @pytest.mark.parametrize("mode", ["0", "1"])
 def test_slow_rise_coarse_to_fine_exact(monkeypatch, mode):
-    """The coarse-to-fine search of the slow ramps (_kernels.COARSE_DIV) finds the same maximum as
+    """The coarse-to-fine search of the slow ramps (_rise_kernels.COARSE_DIV) finds the same maximum as
     trying every change point (also measured on 3437 simulated bursts of 100 ms or more: identical)."""
     if mode == "1":
         pytest.importorskip("numba")
@@ -431,7 +433,7 @@ def test_slow_rise_coarse_to_fine_exact(monkeypatch, mode):
         return np.array([slow_rise_glr(x, SF, np.array([on]), np.array([off]), 1.0)[0] for x, on, off in data])
 
     coarse = scores()
-    monkeypatch.setattr(_kernels, "COARSE_DIV", 10**6)
+    monkeypatch.setattr(_rise_kernels, "COARSE_DIV", 10**6)
     np.testing.assert_allclose(scores(), coarse, rtol=1e-12, atol=0)
 
 

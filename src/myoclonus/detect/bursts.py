@@ -22,7 +22,9 @@ from scipy.ndimage import uniform_filter1d
 
 from .._validate import _check_option
 from ..preprocess import tkeo
-from ._kernels import WHITEN_ORDER, ar_whiten, ramp_fits, refine_edges, slow_rise_scores, whitened_ramp_fits
+from ._kernels import WHITEN_ORDER, ar_whiten, refine_edges
+from ._ramp_kernels import ramp_fits, whitened_ramp_fits
+from ._rise_kernels import slow_rise_scores
 from ._scan import LevelCurve, hysteresis, moving_rms, segment_max
 
 __all__ = [

@@ -21,9 +21,7 @@ from ..preprocess import preprocess_emg
 from ._scan import LevelCurve, energy_cumsum, merge_by_onset, overlaps, scaled_hysteresis
 from .artifacts import apply_clipping, detect_steps, repair_steps
 from .bursts import (
-    DECAY_GRID,
     envelope,
-    fit_ramps_whitened,
     hysteresis,
     local_floor_curve,
     merge_close,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels import quiet_runs, silent_candidates
+from ._silent_kernels import quiet_runs, silent_candidates
 from ._scan import energy_cumsum
 from .params import PARAMS
 
