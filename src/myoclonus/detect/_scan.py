@@ -12,7 +12,7 @@ from scipy.ndimage import uniform_filter1d
 from .._numba import njit, use_numba
 
 __all__ = ["runs", "segment_max", "hysteresis", "moving_rms", "energy_cumsum", "gradient_energy", "flat_runs", "LevelCurve",
-           "scaled_hysteresis", "silence_runs", "merge_by_onset", "overlaps"]
+           "scaled_hysteresis", "merge_by_onset", "overlaps"]
 
 
 def runs(mask):
@@ -356,55 +356,6 @@ def scaled_hysteresis(x, n, level, on, off):
     s, e = hysteresis(env, on, off)
     pk = np.array([a + int(np.argmax(env[a:b])) for a, b in zip(s, e)], int)
     return s, e, pk, env[pk]
-
-
-@njit
-def _silence_runs_nb(x, n_short, n_long, ratio):
-    m = x.size
-    hs, hl = n_short // 2, n_long // 2
-    ss = 0.0
-    for j in range(-hs, -hs + n_short):
-        k = min(max(j, 0), m - 1)
-        ss += x[k] * x[k]
-    sl = 0.0
-    for j in range(-hl, -hl + n_long):
-        k = min(max(j, 0), m - 1)
-        sl += x[k] * x[k]
-    starts = np.empty(m // 2 + 1, np.int64)
-    stops = np.empty(m // 2 + 1, np.int64)
-    k = 0
-    inside = False
-    r2 = ratio * ratio
-    s0, s1 = _interior(m, hs, n_short)
-    l0, l1 = _interior(m, hl, n_long)
-    for i in range(m):
-        # RMS_short < ratio x RMS_long, tested on the energies (no square roots per sample)
-        below = ss * n_long < r2 * (sl * n_short) and sl > 0.0
-        if below and not inside:
-            inside = True
-            starts[k] = i
-        elif inside and not below:
-            inside = False
-            stops[k] = i
-            k += 1
-        ss = _slide(x, ss, i, hs, n_short, s0, s1)
-        sl = _slide(x, sl, i, hl, n_long, l0, l1)
-    if inside:
-        stops[k] = m
-        k += 1
-    return starts[:k].copy(), stops[:k].copy()
-
-
-def silence_runs(x, n_short, n_long, ratio):
-    """Runs where the ``n_short``-sample moving RMS of ``x`` is below ``ratio`` x its ``n_long`` one.
-
-    Equals ``runs(moving_rms(x, n_short) < ratio * moving_rms(x, n_long))`` in one pass.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    n_short, n_long = max(1, int(n_short)), max(1, int(n_long))
-    if use_numba() and x.size:
-        return _silence_runs_nb(x, n_short, n_long, float(ratio))
-    return runs(moving_rms(x, n_short) < ratio * moving_rms(x, n_long))
 
 
 def merge_by_onset(on, off, min_spacing):
