@@ -88,19 +88,6 @@ def test_scaled_hysteresis_matches_full_arrays(path):
         assert len(s) > 0
 
 
-def test_silence_runs(path):
-    from myoclonus.detect.artifacts import runs
-
-    rng = np.random.default_rng(2)
-    x = rng.standard_normal(40_000) * 10.0
-    x[10_000:10_400] *= 0.1  # a 200-sample silence in tonic activity
-    s, e = _scan.silence_runs(x, 20, 2000, 0.45)
-    s0, e0 = runs(_scan.moving_rms(x, 20) < 0.45 * _scan.moving_rms(x, 2000))
-    np.testing.assert_array_equal(s, s0)
-    np.testing.assert_array_equal(e, e0)
-    assert np.any((s <= 10_020) & (e >= 10_380))
-
-
 @pytest.mark.parametrize("n,size", [(1, 300), (2, 3), (10, 5000), (245, 1000), (245, 60_000), (245, 10)])
 def test_gradient_energy(path, n, size):
     y = np.random.default_rng(size).standard_normal(size) * 3.0
