@@ -40,7 +40,11 @@ COLUMN_DESCRIPTIONS = {
     "area_uvs": ("Area under the rectified band-passed signal within the event.", "uV*s"),
     "snr_db": ("Signal-to-noise ratio of the event RMS against the channel's noise floor RMS.", "dB"),
     "confidence": ("Detection confidence between 0 and 1.", None),
-    "reason": ("Why a candidate was rejected as an artifact (ecg, saturation, motion, flat).", None),
+    "reason": ("Why a candidate is an artifact: what alone explains its EMG-band content (ecg, saturation, motion, "
+               "electrode_step, flat).", None),
+    "flags": ("Artefact evidence on a real burst, ';'-separated: motion, electrode_step, ecg_overlap, clipped. It lowers "
+              "the confidence; the event stays a jerk or sustained activity.", None),
+    "onset_uncertainty_ms": ("Timing resolution of the onset and offset: one sampling interval of the channel.", "ms"),
     "tonic_level_uv": ("RMS of the tonic EMG preceding a silent period.", "uV"),
     "peak_acc_ms2": ("Peak acceleration magnitude within the event.", "m/s^2"),
     "linked_onset": ("Onset of the EMG jerk an accelerometer jerk follows.", "s"),

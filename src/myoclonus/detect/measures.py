@@ -85,6 +85,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         "kind": kind,
         "reason": reason,
         "flags": flags,
+        "onset_uncertainty_ms": np.full(len(on), 1000.0 / sfreq),
         "peak_amplitude_uv": peak,
         "rms_uv": rms,
         "area_uvs": area,
@@ -101,6 +102,7 @@ def pack_events(rows, filt, cs2, sfreq, level, k_on, info, sp):
         out["kind"] = np.concatenate([out["kind"], np.full(len(a), "silent_period", dtype=object)])
         out["reason"] = np.concatenate([out["reason"], np.full(len(a), "", dtype=object)])
         out["flags"] = np.concatenate([out["flags"], np.full(len(a), "", dtype=object)])
+        out["onset_uncertainty_ms"] = np.full(len(out["onset"]), 1000.0 / sfreq)
         out["peak_amplitude_uv"] = np.concatenate([peak, [np.abs(filt[x:y]).max() for x, y in zip(a, b)]])
         out["rms_uv"] = np.concatenate([rms, sil])
         out["area_uvs"] = np.concatenate([area, [np.abs(filt[x:y]).sum() / sfreq for x, y in zip(a, b)]])

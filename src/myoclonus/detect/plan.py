@@ -26,7 +26,7 @@ __all__ = ["MEASURES", "qrs_times", "channel_plan", "chunk_stats", "detect_chunk
            "detect_channel_streamed"]
 
 #: Per-event arrays of a channel's detection carried through the stitching of chunks.
-MEASURES = ("kind", "reason", "flags", "peak_amplitude_uv", "rms_uv", "area_uvs", "snr_db", "confidence", "tonic_level_uv")
+MEASURES = ("kind", "reason", "flags", "onset_uncertainty_ms", "peak_amplitude_uv", "rms_uv", "area_uvs", "snr_db", "confidence", "tonic_level_uv")
 
 
 def _sample(rec, i, segs):
