@@ -42,6 +42,7 @@ from myoclonus.events import Events  # noqa: E402
 from myoclonus.scoring import (  # noqa: E402
     ELIGIBILITY_TEXT,
     eligible_jerks,
+    eligible_pairs,
     local_snr_db,
     match_events,
     score_events,
@@ -91,32 +92,6 @@ def detect(rec, args):
         return detect_jerks(rec, **kw)
 
 
-def eligible_match(truth, detected, *, tolerance=0.020):
-    """Eligible truth jerks, the jerk detections that count, and their matched pairs.
-
-    Exactly the rule of :func:`myoclonus.scoring.score_eligible_jerks`: every truth jerk is matched
-    first; detections matched to an ineligible truth jerk are dropped; the eligible truth jerks are
-    then matched to the remaining jerk detections.
-
-    Returns
-    -------
-    truth_eligible, det_kept : Events
-    pairs : ndarray, shape (n, 2)
-        Indices into ``truth_eligible`` and ``det_kept``.
-    """
-    tj = truth.select("jerk")
-    if len(tj) and "local_snr_db" not in tj.measures and "rms_uv" in tj.measures and "snr_db" in tj.measures:
-        tj.measures["local_snr_db"] = local_snr_db(tj, truth.select("sustained"))
-    det = detected.select("jerk")
-    ok = eligible_jerks(tj) if len(tj) else np.zeros(0, bool)
-    pairs = match_events(tj, det, tolerance=tolerance)
-    drop = np.zeros(len(det), bool)
-    if len(pairs):
-        drop[pairs[~ok[pairs[:, 0]], 1]] = True
-    te, de = tj[ok], det[~drop]
-    return te, de, match_events(te, de, tolerance=tolerance)
-
-
 def _in_bin(d, k):
     lo, hi = BINS[k]
     return (d >= lo - 1e-9) & ((d < hi) if k < len(BINS) - 1 else (d <= hi + 1e-9))
@@ -134,7 +109,7 @@ def score_jerks(truth, detected):
         ``n_hit_all``, ``onset_err_ms`` (signed, detected - truth), ``dur_err_ms`` (absolute) and
         ``dur_bin`` (bin index of each matched truth jerk).
     """
-    te, de, pairs = eligible_match(truth, detected)
+    te, de, pairs = eligible_pairs(truth, detected)
     tdur = te.duration
     ddur = de.duration.copy()
     if len(pairs):

@@ -10,7 +10,8 @@ import numpy as np
 
 from ._validate import _check_range
 
-__all__ = ["match_events", "score_events", "local_snr_db", "eligible_jerks", "score_eligible_jerks",
+__all__ = ["match_events", "score_events", "local_snr_db", "eligible_jerks", "eligible_pairs",
+           "score_eligible_jerks",
            "ELIGIBLE_MIN_SNR_DB", "ELIGIBLE_DURATION_S", "ELIGIBILITY_TEXT"]
 
 #: Truth jerks scored by the benchmarks and the demo: at least 3x the background RMS at their time
@@ -158,11 +159,12 @@ def eligible_jerks(truth):
     return (truth.duration >= lo - 1e-9) & (truth.duration <= hi + 1e-9) & (np.asarray(snr, float) >= ELIGIBLE_MIN_SNR_DB)
 
 
-def score_eligible_jerks(truth, detected, *, tolerance=0.020):
-    """:func:`score_events` on the eligible truth jerks (:func:`eligible_jerks`).
+def eligible_pairs(truth, detected, *, tolerance=0.020):
+    """Eligible truth jerks, the jerk detections that count, and their matched pairs.
 
-    Detections matched to ineligible truth jerks are left out of both counts, so a correctly
-    detected weak jerk is not a false positive.
+    Every truth jerk is matched first; detections matched to an ineligible truth jerk
+    (:func:`eligible_jerks`) are dropped, so a correctly detected weak jerk is not a false
+    positive; the eligible truth jerks are then matched to the remaining jerk detections.
 
     Parameters
     ----------
@@ -171,11 +173,14 @@ def score_eligible_jerks(truth, detected, *, tolerance=0.020):
         ``sustained`` events when absent.
     detected : Events
         Detections; only ``jerk`` ones are used.
+    tolerance : float
+        Onset tolerance in seconds.
 
     Returns
     -------
-    scores : dict
-        As :func:`score_events`, plus ``n_truth_all`` (every truth jerk) and ``criterion`` (text).
+    truth_eligible, det_kept : Events
+    pairs : ndarray of int, shape (n_pairs, 2)
+        Indices into ``truth_eligible`` and ``det_kept``.
     """
     tj = truth.select("jerk")
     if len(tj) and "local_snr_db" not in tj.measures and "rms_uv" in tj.measures and "snr_db" in tj.measures:
@@ -186,7 +191,24 @@ def score_eligible_jerks(truth, detected, *, tolerance=0.020):
     drop = np.zeros(len(det), bool)
     if len(pairs):
         drop[pairs[~ok[pairs[:, 0]], 1]] = True
-    out = score_events(tj[ok] if len(tj) else tj, det[~drop] if len(det) else det, tolerance=tolerance)
-    out["n_truth_all"] = len(tj)
+    te = tj[ok] if len(tj) else tj
+    de = det[~drop] if len(det) else det
+    return te, de, match_events(te, de, tolerance=tolerance)
+
+
+def score_eligible_jerks(truth, detected, *, tolerance=0.020):
+    """:func:`score_events` on the eligible truth jerks (:func:`eligible_jerks`).
+
+    Detections matched to ineligible truth jerks are left out of both counts, so a correctly
+    detected weak jerk is not a false positive. Parameters as :func:`eligible_pairs`.
+
+    Returns
+    -------
+    scores : dict
+        As :func:`score_events`, plus ``n_truth_all`` (every truth jerk) and ``criterion`` (text).
+    """
+    te, de, _ = eligible_pairs(truth, detected, tolerance=tolerance)
+    out = score_events(te, de, tolerance=tolerance)
+    out["n_truth_all"] = len(truth.select("jerk"))
     out["criterion"] = ELIGIBILITY_TEXT
     return out

@@ -220,6 +220,16 @@ def test_exact_ties_first_maximum(monkeypatch):
     _assert_same(*_both(monkeypatch, lambda: slow_rise_glr(x, SF, s, e, 1.0)))
 
 
+def test_argmax_matches_numpy():
+    """The compiled change-point search picks what ``np.argmax`` picks: first maximum, first NaN."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(11)
+    cases = [rng.standard_normal(50), np.zeros(9), np.array([1.0, 3.0, 3.0, 2.0]),
+             np.array([-np.inf, -np.inf, -5.0]), np.array([1.0, np.nan, 4.0, np.nan]), np.array([7.0])]
+    for v in cases:
+        assert _kernels._argmax_nb(v) == int(np.argmax(v)), v
+
+
 def test_empty_and_short(monkeypatch):
     x = np.random.default_rng(0).standard_normal(5000)
     z = np.zeros(0, int)

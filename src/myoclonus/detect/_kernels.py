@@ -250,6 +250,18 @@ def _squares(x, lo, hi, reverse):
 
 
 @njit(error_model="numpy")
+def _argmax_nb(v):
+    """``np.argmax`` of a 1-D float array: the first maximum, and the first NaN counts as maximum."""
+    best_k = 0
+    for k in range(v.size):
+        if v[k] != v[k]:
+            return k
+        if v[k] > v[best_k]:
+            best_k = k
+    return best_k
+
+
+@njit(error_model="numpy")
 def _llr_change_nb(y2, s0):
     """Compiled :func:`_llr_change` (first maximum, NaN counts as maximum like ``np.argmax``)."""
     n = y2.size
@@ -258,21 +270,15 @@ def _llr_change_nb(y2, s0):
     cs = np.cumsum(y2)
     total = cs[n - 1]
     floor = s0 * 1e-6
-    best_k = -1
-    best = 0.0
+    ll = np.empty(n - 1)
     for k in range(1, n):
         before = cs[k - 1]
         m = n - k
         v1 = (total - before) / m
         if v1 < floor:
             v1 = floor
-        ll = -before / (2 * s0) - 0.5 * m * np.log(v1 / s0) - 0.5 * m
-        if ll != ll:  # np.argmax: the first NaN is the maximum
-            return k
-        if best_k < 0 or ll > best:
-            best_k = k
-            best = ll
-    return best_k
+        ll[k - 1] = -before / (2 * s0) - 0.5 * m * np.log(v1 / s0) - 0.5 * m
+    return 1 + _argmax_nb(ll)
 
 
 @njit(error_model="numpy")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import njit
-from ._kernels import _clip_slice, _compiled
+from ._kernels import _argmax_nb, _clip_slice, _compiled
 from ._scan import runs
 
 __all__ = ['quiet_runs', 'silent_candidates']
@@ -184,8 +184,7 @@ def _var_change_nb(x2, lo, hi):
         return n // 2
     c = np.cumsum(x2[lo:hi])
     total = c[n - 1]
-    best_k = -1
-    best = 0.0
+    ll = np.empty(n - 1)
     for k in range(1, n):
         v0 = c[k - 1] / k
         if v0 < 1e-12:
@@ -193,13 +192,8 @@ def _var_change_nb(x2, lo, hi):
         v1 = (total - c[k - 1]) / (n - k)
         if v1 < 1e-12:
             v1 = 1e-12
-        ll = -k * np.log(v0) - (n - k) * np.log(v1)
-        if ll != ll:  # np.argmax: the first NaN is the maximum
-            return k
-        if best_k < 0 or ll > best:
-            best_k = k
-            best = ll
-    return best_k
+        ll[k - 1] = -k * np.log(v0) - (n - k) * np.log(v1)
+    return 1 + _argmax_nb(ll)
 
 
 @njit(error_model="numpy")
