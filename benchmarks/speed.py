@@ -212,6 +212,9 @@ def run_once(name, path, jobs=1):
     env = dict(os.environ)
     src = str(HERE.parent / "src")
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    # each step runs as its own process, as the myoclonus command does: allocator tuning allowed
+    # (myoclonus._malloc; a library call leaves the host's allocator alone unless allowed)
+    env.setdefault("MYOCLONUS_MALLOC", "1")
     out = subprocess.run(
         [sys.executable, "-c", RUNNER, str(path), *STEP_CODE[name], str(NK_SECONDS), str(jobs)],
         capture_output=True,

@@ -271,3 +271,33 @@ def test_detect_sensitivity_and_settings(identified_edf, tmp_path, capsys):
         assert code == 2 and msg in err, (bad, err)
     code, _, err = _run(["detect"], capsys)
     assert code == 2 and "recording file is missing" in err
+
+
+def test_main_leaves_the_package_logger_as_found(identified_edf, capsys):
+    """Calling the command in-process (a notebook, a test) leaves no handler and no changed level."""
+    from myoclonus import _malloc
+    from myoclonus._logging import logger
+
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    for _ in range(2):
+        assert main(["-v", "info", str(identified_edf)]) == 0
+        assert main(["-q", "info", str(identified_edf)]) == 0
+        assert main(["info", str(identified_edf) + ".missing"]) == 3
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
+    assert _malloc._allowed == 0
+
+
+def test_memory_tuning_allowed_for_the_command_only(identified_edf, tmp_path, monkeypatch, capsys):
+    """The command owns its process and may tune the allocator; a library call may not (issue 23)."""
+    from myoclonus import _malloc
+    from myoclonus.detect import detect_jerks
+
+    monkeypatch.delenv("MYOCLONUS_MALLOC", raising=False)
+    seen = []
+    orig = _malloc._enabled
+    monkeypatch.setattr(_malloc, "_enabled", lambda: seen.append(orig()) or seen[-1])
+    assert main(["-q", "detect", str(identified_edf), "--out", str(tmp_path / "ev.tsv")]) == 0
+    assert seen and all(seen)
+    seen.clear()
+    detect_jerks(read_recording(identified_edf))
+    assert seen and not any(seen)

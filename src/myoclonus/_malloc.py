@@ -5,7 +5,7 @@ float64 array). With its default settings glibc gives freed memory back to the k
 above its mmap threshold, and free space at the top of the heap above its trim threshold), so the
 next array is page-faulted in again, 4 KB at a time. On the 1-hour, 8-channel file of
 ``benchmarks/speed.py`` (two threads) that was 137 000 page faults per detection, against 33 500
-inside this context (``MYOCLONUS_MALLOC=0`` switches it off for comparison).
+inside this context.
 :func:`recycled_memory` sets the mmap threshold to 32 MiB and the trim threshold to 64 MiB (the
 largest values glibc's own dynamic adjustment reaches; once set, the adjustment cannot be handed
 back to glibc) for the duration of a call, so that freed chunk arrays are reused by the next
@@ -13,7 +13,10 @@ chunk, and leaving the outermost call returns the free memory to the kernel (``m
 Memory kept for reuse adds to the peak: ``speed.py --long`` (24 h x 16 channels) peaked at
 386-390 MB (339 MB before this context existed; 541 MB with a 1 GiB trim threshold).
 
-Elsewhere (macOS, Windows, musl) and with ``MYOCLONUS_MALLOC=0`` it does nothing.
+The allocator's settings are the whole process's, so a library must not change them behind its
+host's back: tuning is opt-in. It happens only inside :func:`allow_memory_tuning` (which the
+``myoclonus`` command wraps around its own process's work) or with ``MYOCLONUS_MALLOC=1``;
+``MYOCLONUS_MALLOC=0`` switches it off everywhere. Elsewhere (macOS, Windows, musl) it does nothing.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import os
 import sys
 import threading
 
-__all__ = ["recycled_memory"]
+__all__ = ["allow_memory_tuning", "recycled_memory"]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -54,8 +57,34 @@ def _libc():
     return mallopt, trim
 
 
+_allowed = 0
+
+
 def _enabled():
-    return os.environ.get("MYOCLONUS_MALLOC", "1").strip().lower() not in ("0", "false", "no", "off")
+    """``MYOCLONUS_MALLOC`` (1/0) decides when set; else only inside :func:`allow_memory_tuning`."""
+    env = os.environ.get("MYOCLONUS_MALLOC", "").strip().lower()
+    if env in ("0", "false", "no", "off"):
+        return False
+    if env in ("1", "true", "yes", "on"):
+        return True
+    return _allowed > 0
+
+
+@contextlib.contextmanager
+def allow_memory_tuning():
+    """Let :func:`recycled_memory` tune glibc's allocator while this context is open.
+
+    For a process that owns its allocator (the ``myoclonus`` command); a library caller who wants
+    the speed-up in their own process opens it too. Re-entrant and thread-safe.
+    """
+    global _allowed
+    with _lock:
+        _allowed += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _allowed -= 1
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 bug (unexpected error), 2 usage error, 3 input error (b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from ._logging import logger
+from ._malloc import allow_memory_tuning
 from ._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError
 
 __all__ = ["main"]
@@ -451,13 +453,23 @@ _COMMANDS = {
 }
 
 
-def _setup_logging(args):
+@contextlib.contextmanager
+def _cli_logging(args):
+    """The command's own stderr handler on the package logger, removed (and the logger's level and
+    propagation restored) when the command ends, so that ``main()`` called in a process leaves the
+    logger as it found it."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("myoclonus: %(levelname)s: %(message)s"))
+    old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.ERROR if args.quiet else (logging.DEBUG if args.verbose else logging.WARNING))
     logger.propagate = False
-    return handler
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
 
 
 def _showwarning(message, category, filename, lineno, file=None, line=None):
@@ -478,17 +490,16 @@ def main(argv=None):
         return EXIT_USAGE
     old_streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
-    handler = _setup_logging(args)
     old_show = warnings.showwarning
     warnings.showwarning = _showwarning
     try:
-        with warnings.catch_warnings():
+        with _cli_logging(args), warnings.catch_warnings(), allow_memory_tuning():
             warnings.simplefilter("ignore" if args.quiet else "default")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", module="mne")
             warnings.showwarning = _showwarning
-            handler = getattr(args, "handler", None) or _COMMANDS[args.command]
-            return handler(args)
+            command = getattr(args, "handler", None) or _COMMANDS[args.command]
+            return command(args)
     except MyoclonusError as err:
         print(f"myoclonus: error: {_one_line(err)}", file=sys.stderr)
         return err.exit_code
@@ -506,7 +517,6 @@ def main(argv=None):
         return EXIT_BUG
     finally:
         warnings.showwarning = old_show
-        logger.removeHandler(handler)
         sys.stdout, sys.stderr = old_streams
 
 
