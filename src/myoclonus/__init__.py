@@ -3,7 +3,7 @@
 Read polygraphy recordings, detect myoclonic jerks, characterize them and report.
 This is decision support for clinicians, not a diagnosis.
 """
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._logging import set_log_level, use_log_level  # noqa: E402
 from ._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError  # noqa: E402

@@ -14,7 +14,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from ._logging import logger
 from ._malloc import allow_memory_tuning
 from ._validate import MyoclonusError, MyoclonusInputError, MyoclonusUsageError

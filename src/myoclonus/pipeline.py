@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from ._json import jsonable
 from ._logging import logger, verbose
 from ._validate import MyoclonusUsageError

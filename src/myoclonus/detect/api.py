@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from .._logging import logger, verbose
 from .._malloc import recycled_memory
 from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_range

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from .._validate import MyoclonusUsageError, _check_option
 from ..events import Events
 from ..preprocess import preprocess_emg

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from .._logging import logger
 from .._validate import MyoclonusFieldError, MyoclonusInputError, MyoclonusUsageError
 from ..events import Events

@@ -103,9 +103,7 @@ def plot_simulation(result, *, tmin=None, tmax=None, fname=None, show=False, dpi
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from .core import SimulationResult
-
-    if not isinstance(result, SimulationResult):
+    if not all(hasattr(result, a) for a in ("recording", "truth", "hypnogram", "stimuli")):
         raise MyoclonusUsageError(
             f"plot_simulation needs a SimulationResult (from simulate()), but got {type(result).__name__}."
         )
