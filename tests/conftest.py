@@ -33,6 +33,25 @@ def burst_signal():
     return x, sf, truth
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_kernels():
+    """Compile the detector's numba kernels once, before the first test (or load them from numba's
+    on-disk cache: about 1 s then, 25-35 s into an empty cache on a fresh clone), so that the cost
+    shows as this setup in ``--durations`` instead of inside whichever test happens to come first.
+    Covers jerks, silent periods, ECG and steps (a cortical and a negative-myoclonus simulation)."""
+    from myoclonus._numba import use_numba
+
+    if not use_numba():
+        return
+    from myoclonus.detect import detect_jerks
+    from myoclonus.simulate import simulate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for profile in ("cortical", "negative"):
+            detect_jerks(simulate(profile, duration=20, seed=0).recording)
+
+
 @pytest.fixture(autouse=True)
 def _quiet_warnings():
     with warnings.catch_warnings():

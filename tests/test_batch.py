@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow  # a Dask LocalCluster (pyproject: markers)
 
 from myoclonus.batch import _out_dir, run_batch  # noqa: E402
 from myoclonus.io import write_recording  # noqa: E402

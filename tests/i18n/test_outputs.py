@@ -276,6 +276,7 @@ def test_readability(base_result):
     assert min(results["fr"]) >= FR_MIN_EASE, results["fr"]
 
 
+@pytest.mark.slow
 def test_french_documents_render_in_headless_chromium(outputs):
     from _browser import ARTIFACTS, chromium_page, image_sizes
 

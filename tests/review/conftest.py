@@ -163,7 +163,7 @@ def pg_server():
     pg.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path):
     """A fresh, empty database: SQLite file, or a new database on the throwaway PostgreSQL server."""
     if request.param == "sqlite":

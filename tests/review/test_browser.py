@@ -10,8 +10,11 @@ import json
 import httpx
 import numpy as np
 import pandas as pd
+import pytest
 
 from myoclonus.events import Events
+
+pytestmark = pytest.mark.slow  # Chromium (pyproject: markers)
 
 
 def wait_idle(page, eid=None, version=None):

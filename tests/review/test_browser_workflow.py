@@ -10,6 +10,8 @@ import httpx
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # Chromium (pyproject: markers)
+
 READY = "() => window.myoReview && window.myoReview.ready && window.myoReview.data"
 
 
