@@ -240,7 +240,7 @@ def test_simulate_cli_bit_identical(tmp_path, capsys):
     rec = read_recording(paths[0], check=False)
     assert rec.duration == pytest.approx(15.0, abs=1.0)
     assert (tmp_path / "fig.png").stat().st_size > 10_000
-    code, _, err = _run(["simulate", "--profile", "cortcal", "--duration", "5", "--out", str(tmp_path / "x.edf")], capsys)
+    code, _, err = _run(["simulate", "--profile", "cortcal", "--duration", "10", "--out", str(tmp_path / "x.edf")], capsys)
     assert code == 2 and "Did you mean 'cortical'" in err
 
 
@@ -301,3 +301,17 @@ def test_memory_tuning_allowed_for_the_command_only(identified_edf, tmp_path, mo
     seen.clear()
     detect_jerks(read_recording(identified_edf))
     assert seen and not any(seen)
+
+
+def test_existing_output_refused_before_any_work(identified_edf, tmp_path, capsys):
+    out = tmp_path / "ev.tsv"
+    out.write_text("keep me")
+    code, _, err = _run(["detect", str(identified_edf), "--out", str(out)], capsys)
+    assert code == 2 and "exists; pass --overwrite" in err and out.read_text() == "keep me"
+    assert main(["-q", "detect", str(identified_edf), "--out", str(out), "--overwrite"]) == 0
+    assert len(Events.from_tsv(out).select("jerk")) == 3
+    sim = tmp_path / "sim.edf"
+    assert main(["-q", "simulate", "--duration", "10", "--seed", "1", "--out", str(sim)]) == 0
+    code, _, err = _run(["simulate", "--duration", "10", "--seed", "2", "--out", str(sim)], capsys)
+    assert code == 2 and "sim.edf' exists" in err
+    assert main(["-q", "simulate", "--duration", "10", "--seed", "2", "--out", str(sim), "--overwrite"]) == 0

@@ -98,3 +98,35 @@ def test_to_mne_and_edf_roundtrip(tmp_path):
     np.testing.assert_allclose(back.annotations.onset, ev.onset, atol=1e-3)
     assert list(back.annotations.description) == ["jerk", "sustained", "jerk"]
     assert back.annotations.ch_names[1] == ("EMG R FDI",)
+
+
+def test_writers_never_replace_a_file_silently(tmp_path):
+    """write_events, write_recording and SimulationResult.save refuse an existing file unless overwrite=True."""
+    import pytest
+
+    from myoclonus import MyoclonusUsageError, read_recording, write_events, write_recording
+    from myoclonus.simulate import simulate
+
+    sim = simulate("cortical", duration=10, seed=1)
+    rec = sim.recording.pick("emg")
+    edf = write_recording(rec, tmp_path / "rec.edf")
+    size = edf.stat().st_size
+    with pytest.raises(MyoclonusUsageError, match="exists; pass overwrite=True"):
+        write_recording(rec.pick(rec.ch_names[:1]), edf)
+    assert edf.stat().st_size == size  # untouched
+    assert write_recording(rec.pick(rec.ch_names[:1]), edf, overwrite=True).stat().st_size < size
+    tsv = write_events(sim.truth, tmp_path / "ev.tsv")
+    with pytest.raises(MyoclonusUsageError, match="ev.tsv' exists"):
+        write_events(sim.truth[:1], tsv)
+    assert len(Events.from_tsv(tsv)) == len(sim.truth)
+    write_events(sim.truth[:1], tsv, overwrite=True)
+    assert len(Events.from_tsv(tsv)) == 1
+    with pytest.raises(MyoclonusUsageError, match="exists"):
+        sim.truth.save(tsv)
+    sim.save(tmp_path / "sim.edf")
+    with pytest.raises(MyoclonusUsageError, match="sim_truth.tsv' exists"):
+        (tmp_path / "sim.edf").unlink()
+        sim.save(tmp_path / "sim.edf")
+    assert not (tmp_path / "sim.edf").exists()  # refused before writing anything
+    sim.save(tmp_path / "sim.edf", overwrite=True)
+    assert read_recording(tmp_path / "sim.edf").n_channels == sim.recording.n_channels

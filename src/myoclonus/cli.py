@@ -157,6 +157,7 @@ def build_parser():
     p.add_argument(
         "--out", "-o", default="events.tsv", help="events file: .tsv (BIDS), .csv, .json, or .edf/.bdf (copy with annotations)"
     )
+    p.add_argument("--overwrite", action="store_true", help="replace the --out file if it exists")
 
     p = sub.add_parser("analyze", help="full analysis: events.tsv, summary.json, report.html")
     _add_read_options(p)
@@ -212,6 +213,7 @@ def build_parser():
     p.add_argument("--sfreq", type=float, default=2048.0, help="Hz")
     p.add_argument("--snr", type=float, default=None, help="jerk amplitude as a multiple of the background RMS")
     p.add_argument("--out", "-o", required=True, help="recording file: .edf, .bdf or .fif")
+    p.add_argument("--overwrite", action="store_true", help="replace the recording and its truth file if they exist")
     p.add_argument("--plot", default=None, help="also save a figure (PNG)")
     try:  # the review app is an optional extra
         from .review import add_cli as _add_review_cli
@@ -272,10 +274,11 @@ def _cmd_detect(args):
         _print_params()
         return EXIT_OK
     settings = _detect_settings(args)
+    _check_new_file(args.out, args.overwrite)
     rec = _read(args)
     res = detect_jerks_by_segment(rec, picks=args.channels or "emg", force=args.force, progress=not args.quiet,
                                   n_jobs=args.jobs, **settings)
-    path = write_events(res.events, args.out, recording=rec, keep_identity=args.keep_identity)
+    path = write_events(res.events, args.out, recording=rec, keep_identity=args.keep_identity, overwrite=args.overwrite)
     counts = res.events.counts()
     print(f"{len(res.events)} events ({', '.join(f'{v} {k}' for k, v in counts.items()) or 'none'}) -> {path}")
     return EXIT_OK
@@ -335,6 +338,12 @@ def _cmd_demo(args):
     return EXIT_OK
 
 
+def _check_new_file(path, overwrite):
+    """Refuse an existing output file before any work is done, unless --overwrite."""
+    if Path(path).exists() and not overwrite:
+        raise MyoclonusUsageError(f"'{path}' exists; pass --overwrite to replace it, or choose another --out.")
+
+
 def _cmd_simulate(args):
     from .io import write_recording
     from .simulate import simulate
@@ -344,9 +353,11 @@ def _cmd_simulate(args):
         raise MyoclonusUsageError(
             f"Invalid value for --out. Allowed extensions are '.edf', '.bdf' and '.fif', but got {out.suffix!r}."
         )
-    sim = simulate(args.profile, duration=args.duration, sfreq=args.sfreq, seed=args.seed, snr=args.snr)
-    write_recording(sim.recording, out)
     truth_path = out.with_name(out.stem + "_truth.tsv")
+    for p in (out, truth_path):
+        _check_new_file(p, args.overwrite)
+    sim = simulate(args.profile, duration=args.duration, sfreq=args.sfreq, seed=args.seed, snr=args.snr)
+    write_recording(sim.recording, out, overwrite=args.overwrite)
     sim.truth.to_tsv(truth_path)
     print(f"{out}  ({sim.recording.n_channels} channels, {sim.recording.duration:.1f} s)")
     print(f"{truth_path}  ({len(sim.truth)} truth events)")

@@ -376,9 +376,9 @@ class Events:
             raise MyoclonusInputError(f"Could not read the events table '{path}': {err}") from err
         return cls.from_dataframe(df)
 
-    def save(self, path, *, recording=None, keep_identity=False):
+    def save(self, path, *, recording=None, keep_identity=False, overwrite=False):
         """Write to ``path`` with the format from its extension (see :func:`write_events`)."""
-        return write_events(self, path, recording=recording, keep_identity=keep_identity)
+        return write_events(self, path, recording=recording, keep_identity=keep_identity, overwrite=overwrite)
 
 
 def _jsonable(row):
@@ -404,7 +404,7 @@ def read_events(path):
     return Events.from_tsv(path)
 
 
-def write_events(events, path, *, recording=None, keep_identity=False):
+def write_events(events, path, *, recording=None, keep_identity=False, overwrite=False):
     """Write events with the format from the extension of ``path``.
 
     Parameters
@@ -417,11 +417,22 @@ def write_events(events, path, *, recording=None, keep_identity=False):
         Needed for ``.edf``/``.bdf``.
     keep_identity : bool
         For EDF output: copy the patient identification fields (default: anonymous ``X X X X``).
+    overwrite : bool
+        Replace an existing file (default False: an existing file is an error). The methods
+        :meth:`Events.to_tsv`, :meth:`Events.to_csv` and :meth:`Events.to_json` write
+        unconditionally, as pandas' writers do.
+
+    Returns
+    -------
+    path : Path
+        The file written.
     """
     _validate_type(events, Events, "events")
     path = Path(path)
     ext = path.suffix.lower()
     _check_option("output extension", ext, (".tsv", ".csv", ".json", ".edf", ".bdf"))
+    if path.exists() and not overwrite:
+        raise MyoclonusUsageError(f"'{path}' exists; pass overwrite=True (--overwrite) to replace it.")
     if ext == ".tsv":
         return events.to_tsv(path)
     if ext == ".csv":
@@ -433,4 +444,4 @@ def write_events(events, path, *, recording=None, keep_identity=False):
         raise MyoclonusUsageError("Writing events to EDF/BDF needs the recording they belong to.")
     from .io.write import write_recording
 
-    return write_recording(recording, path, events=events, keep_identity=keep_identity)
+    return write_recording(recording, path, events=events, keep_identity=keep_identity, overwrite=overwrite)

@@ -76,7 +76,8 @@ def test_moved_recording_needs_recording_option(study, tmp_path):
 
 def test_other_content_at_the_old_place_is_refused(study, tmp_path):
     res = study / "out" / "results"
-    write_recording(simulate("cortical", duration=10, seed=9).recording.pick("emg"), study / "data" / "rec.edf")
+    write_recording(simulate("cortical", duration=10, seed=9).recording.pick("emg"), study / "data" / "rec.edf",
+                    overwrite=True)
     _point_elsewhere(res, str(study / "data" / "rec.edf"))
     with pytest.raises(MyoclonusInputError, match="has other content"):
         store.locate_recording(res)
@@ -98,7 +99,7 @@ def test_moved_file_keeps_its_reviews(study, tmp_path):
     assert row["path"] == str(new.resolve()) and row["name"] == "renamed.edf"
     assert store.get_review(engine, rv)["name"] == "main"
     # a registered path whose content changed is refused
-    write_recording(simulate("cortical", duration=10, seed=9).recording.pick("emg"), new)
+    write_recording(simulate("cortical", duration=10, seed=9).recording.pick("emg"), new, overwrite=True)
     with pytest.raises(MyoclonusInputError, match="changed since it was registered"):
         store.register(engine, new)
 

@@ -19,7 +19,7 @@ def _edf_dim(channel):
     return channel.unit if channel.unit != "m/s^2" else "m/s^2"
 
 
-def write_recording(recording, path, *, events=None, keep_identity=False, overwrite=True):
+def write_recording(recording, path, *, events=None, keep_identity=False, overwrite=False):
     """Write ``recording`` to ``path`` (``.edf``, ``.bdf`` or ``.fif``).
 
     Parameters
@@ -32,7 +32,7 @@ def write_recording(recording, path, *, events=None, keep_identity=False, overwr
         Copy the original patient and recording identification fields (EDF/BDF sources only).
         Default False: anonymous fields.
     overwrite : bool
-        Replace an existing file.
+        Replace an existing file (default False: an existing file is an error, never silently lost).
 
     Returns
     -------

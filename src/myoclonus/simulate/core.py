@@ -103,8 +103,15 @@ class SimulationResult:
         """A methods paragraph describing the generative model, with references."""
         return _methods_text(self)
 
-    def save(self, fname, *, overwrite=True):
+    def save(self, fname, *, overwrite=False):
         """Write the recording (EDF+/BDF+/FIF by extension) and ``<stem>_truth.tsv`` beside it.
+
+        Parameters
+        ----------
+        fname : path-like
+            ``.edf``, ``.bdf`` or ``.fif``.
+        overwrite : bool
+            Replace existing files (default False: an existing recording or truth file is an error).
 
         Returns
         -------
@@ -114,8 +121,10 @@ class SimulationResult:
 
         fname = Path(fname)
         _check_option("output extension", fname.suffix.lower(), (".edf", ".bdf", ".fif"))
-        write_recording(self.recording, fname, overwrite=overwrite)
         truth_path = fname.with_name(fname.stem + "_truth.tsv")
+        if truth_path.exists() and not overwrite:
+            raise MyoclonusUsageError(f"'{truth_path}' exists; pass overwrite=True (--overwrite) to replace it.")
+        write_recording(self.recording, fname, overwrite=overwrite)
         self.truth.to_tsv(truth_path)
         return fname, truth_path
 
