@@ -69,7 +69,7 @@ def make_file(hours):
     rec = Recording.from_array([r.astype(np.float64) for r in rows], SFREQ, names, ["eeg"] * 6 + ["emg"] * 2 + ["acc"] * 3)
     del rows
     tmp = path.with_suffix(".tmp.edf")
-    write_recording(rec, tmp)
+    write_recording(rec, tmp, overwrite=True)  # scratch file, renamed when complete
     tmp.rename(path)
     return path
 

@@ -376,7 +376,7 @@ def main(argv=None):
 
                 d = Path(args.save)
                 d.mkdir(parents=True, exist_ok=True)
-                write_recording(rec, d / f"night_{name}_{seed}.edf")
+                write_recording(rec, d / f"night_{name}_{seed}.edf", overwrite=True)  # the same night each run
                 hyp.to_csv(d / f"night_{name}_{seed}_hypnogram.tsv", sep="\t", index=False)
                 pd.DataFrame(nt.truth, columns=["leg", "onset", "duration"]).to_csv(
                     d / f"night_{name}_{seed}_truth.tsv", sep="\t", index=False)
