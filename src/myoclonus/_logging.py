@@ -4,8 +4,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
+import sys
+import warnings
 
-__all__ = ["logger", "set_log_level", "use_log_level", "verbose"]
+__all__ = ["logger", "set_log_level", "use_log_level", "verbose", "warn"]
 
 logger = logging.getLogger("myoclonus")
 logger.addHandler(logging.NullHandler())
@@ -64,3 +67,25 @@ def verbose(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message, category=UserWarning):
+    """Emit a warning attributed to the first caller outside the package (as MNE-Python's ``warn``).
+
+    A fixed ``stacklevel`` points at whichever of our own modules happens to sit at that depth; the
+    user needs the line of *their* code that led to it.
+
+    Parameters
+    ----------
+    message : str
+    category : type of Warning
+    """
+    frame = sys._getframe(1)  # the caller of warn()
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

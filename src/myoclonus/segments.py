@@ -9,9 +9,7 @@ continuous recording it is :func:`~myoclonus.detect.detect_jerks` after the inpu
 """
 from __future__ import annotations
 
-import warnings
-
-from ._logging import logger
+from ._logging import logger, warn
 from ._validate import MyoclonusInputError
 from .detect import DetectionResult, detect_jerks
 from .events import Events
@@ -99,7 +97,7 @@ def _merge(rec, segs, done, skipped):
     if skipped:
         msg = (f"Segment(s) {', '.join(str(k + 1) for k in skipped)} last(s) under {MIN_DETECT_DURATION:g} s and "
                "were not analysed.")
-        warnings.warn(msg, stacklevel=3)
+        warn(msg)
         notes.append(msg)
     events, thresholds, acc_thresholds, preprocessing, warns = [], {}, {}, [], []
     longest = {}

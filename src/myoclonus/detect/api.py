@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import inspect
-import warnings
 
 import numpy as np
 
-from .._version import __version__
-from .._logging import logger, verbose
+from .._logging import logger, verbose, warn
 from .._malloc import recycled_memory
 from .._validate import MyoclonusInputError, MyoclonusUsageError, _check_range
+from .._version import __version__
 from ..events import Events
+from ._scan import hysteresis
 from .acc import detect_acc_streamed, group_acc_channels, link_to_emg
 from .bursts import ENVELOPE_METHODS, merge_close
-from ._scan import hysteresis
 from .params import PARAMS, DetectionParams, params_doc
 from .plan import detect_channel_streamed, qrs_times
 from .result import DetectionResult
@@ -112,7 +111,7 @@ def check_rates(rec, idx, force):
                 f"(+/- {1000 / sf:.1f} ms) and the EMG band is cut at {0.45 * sf:g} Hz."
             )
             warns.append(msg)
-            warnings.warn(msg, stacklevel=4)
+            warn(msg)
     return warns
 
 
@@ -259,7 +258,7 @@ def assemble_detection(rec, idx, results, params, log, warns, chunk_duration=CHU
         for w in info.pop("warnings"):
             msg = f"Channel '{c.name}': {w}."
             warns.append(msg)
-            warnings.warn(msg, stacklevel=3)
+            warn(msg)
         thresholds[c.name] = dict(sfreq=sf, **info)
         onset = res.pop("onset") / sf
         offset = res.pop("offset") / sf

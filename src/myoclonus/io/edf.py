@@ -18,15 +18,21 @@ import datetime as _dt
 import math
 import mmap
 import re
-import warnings
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from .._logging import warn
 from .._numba import njit, use_numba
-from .._validate import MAX_PHYSICAL, MAX_SECONDS, MAX_SFREQ, MyoclonusInputError, MyoclonusUsageError
+from .._validate import (
+    MAX_PHYSICAL,
+    MAX_SECONDS,
+    MAX_SFREQ,
+    MyoclonusInputError,
+    MyoclonusUsageError,
+)
 
 __all__ = ["EdfReader", "write_edf"]
 
@@ -269,20 +275,18 @@ class EdfReader:
         if n_records_hdr == -1:
             n_records = n_complete
             if leftover:
-                warnings.warn(
+                warn(
                     f"{self.path}: the number of data records is unknown (-1) and the last "
-                    f"{leftover} bytes do not form a complete record; they were ignored.",
-                    stacklevel=2,
+                    f"{leftover} bytes do not form a complete record; they were ignored."
                 )
         elif n_records_hdr < -1:
             self._fail(f"declares {n_records_hdr} data records")
         elif n_records_hdr > n_complete:
             n_records = n_complete
-            warnings.warn(
+            warn(
                 f"{self.path}: the header declares {n_records_hdr} data records but the file "
                 f"holds only {n_complete} complete records; the file is truncated and the last "
-                f"{n_records_hdr - n_complete} record(s) were dropped.",
-                stacklevel=2,
+                f"{n_records_hdr - n_complete} record(s) were dropped."
             )
         else:
             n_records = n_records_hdr
@@ -927,11 +931,10 @@ def write_edf(
         if lo_s == hi_s:  # cannot happen after widening, but keep the scaling valid
             hi_s = _fmt_bound(float(hi_s) + 1.0, +1)
         if float(hi_s) - float(lo_s) > 4 * (hi - lo):
-            warnings.warn(
+            warn(
                 f"The values of signal {lab!r} span only {hi - lo:.3g} {dim}, too little "
                 "for the 8-character EDF header fields; it is stored with reduced resolution. "
-                "Express it in a smaller unit (e.g. uV instead of V).",
-                stacklevel=2,
+                "Express it in a smaller unit (e.g. uV instead of V)."
             )
         pmins.append(lo_s)
         pmaxs.append(hi_s)

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from .._logging import logger, verbose
+from .._logging import logger, verbose, warn
 from .._validate import (
     MAX_PHYSICAL,
     MAX_SFREQ,
@@ -29,7 +29,15 @@ from .._validate import (
     MyoclonusUsageError,
     _check_path_exists,
 )
-from .recording import Annotations, Channel, Recording, _GapLoader, _per_channel, _resolve_types, unit_scale
+from .recording import (
+    Annotations,
+    Channel,
+    Recording,
+    _GapLoader,
+    _per_channel,
+    _resolve_types,
+    unit_scale,
+)
 
 __all__ = ["read_recording", "SUPPORTED_EXTENSIONS"]
 
@@ -113,7 +121,7 @@ def read_recording(
                     f"{path.name}: EMG channel '{c.name}' is sampled at {c.sfreq:g} Hz; surface EMG "
                     "needs >= 500 Hz (content up to 450 Hz). Jerk onsets will be coarse and short jerks may be missed."
                 )
-                warnings.warn(msg, stacklevel=3)
+                warn(msg)
     logger.info("Read %s: %r", path.name, rec)
     return rec
 
@@ -469,12 +477,11 @@ def _read_text(path, *, sfreq=None):
                 "unit; amplitudes are uncalibrated (reported as if microvolts). "
                 "Pass units= (--units) if the gain is known."
             )
-            warnings.warn(msg, stacklevel=3)
+            warn(msg)
         elif not known and ctype in ("emg", "eeg", "ecg", "eog", "acc"):
-            warnings.warn(
+            warn(
                 f"{path.name}: channel '{name}' has no unit in the file; values are taken as {canon}. "
-                "Pass units= (--units) if that is wrong.",
-                stacklevel=3,
+                "Pass units= (--units) if that is wrong."
             )
         channels.append(Channel(name, ctype, rate, len(x), canon, site, factor, unit or "", known))
         arrays.append(x)

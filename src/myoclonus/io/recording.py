@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import math
-import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .._logging import warn
 from .._validate import (
     MAX_SECONDS,
     MAX_SFREQ,
@@ -757,7 +757,7 @@ class Recording:
                     f"the unit in the file ('{c.file_unit}')."
                 )
         for m in msgs:
-            warnings.warn(m, stacklevel=3)
+            warn(m)
         return msgs
 
 
