@@ -1,4 +1,4 @@
-"""Accuracy targets on short fixed-seed simulated recordings (skipped when the simulator is absent)."""
+"""Accuracy targets on short fixed-seed simulated recordings."""
 from __future__ import annotations
 
 import warnings
@@ -8,12 +8,11 @@ import pytest
 
 from myoclonus.detect import detect_jerks
 from myoclonus.scoring import match_events, score_events
-
-simulate_mod = pytest.importorskip("myoclonus.simulate")
+from myoclonus.simulate import simulate
 
 
 def _run(profile, duration=60.0, seed=1, **kw):
-    sim = simulate_mod.simulate(profile, duration=duration, sfreq=2048, seed=seed, **kw)
+    sim = simulate(profile, duration=duration, sfreq=2048, seed=seed, **kw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = detect_jerks(sim.recording)
@@ -132,7 +131,7 @@ def test_simulated_slow_rise_voluntary_bursts():
     # better than a fast (<= 8 ms) one are voluntary recruitment, classed sustained. Measured on
     # healthy 120 s seed 1: 7 false jerks without it, 2 with it, every reclassified burst a truth
     # voluntary burst; subcortical 60 s seed 1: jerk F1 0.987 without it, 0.983 with it.
-    sim = simulate_mod.simulate("healthy", duration=120.0, sfreq=2048, seed=1)
+    sim = simulate("healthy", duration=120.0, sfreq=2048, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         on = detect_jerks(sim.recording, slow_rise_llr=6.0).events.select("jerk")

@@ -21,6 +21,7 @@ from myoclonus.detect.bursts import (
     slow_rise_glr,
 )
 from myoclonus.detect.silent import detect_silent_periods
+from myoclonus.simulate import simulate
 
 SF = 2048.0
 
@@ -333,8 +334,7 @@ def test_import_and_run_without_numba():
 
 @pytest.fixture(scope="module")
 def sim_channels():
-    simulate = pytest.importorskip("myoclonus.simulate")
-    rec = simulate.simulate("subcortical", duration=60, seed=1).recording
+    rec = simulate("subcortical", duration=60, seed=1).recording
     names = [c for c in rec.ch_names if c.startswith("EMG")][:4]
     return rec.get_data(names), rec.sfreq
 
